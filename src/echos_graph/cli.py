@@ -1,0 +1,276 @@
+"""The ``echos-graph`` command: thin doors onto the library.
+
+Each command parses its options, makes one library call and formats the
+result.  Errors of :mod:`echos_graph.errors` become messages and exit codes
+in one place, :class:`_Group.invoke`.
+
+Exit codes: 0 success; 1 data does not conform to the shapes; 2 bad input
+(file, value, query, option); 3 the store cannot be used (missing, locked,
+damaged); 4 a remote service failed (endpoint, Java).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import EchosGraphError, NotConformingError, StoreError
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success (validate: the data conforms)
+  1  the data does not conform to the shapes
+  2  bad input: a file, value, query or option is wrong
+  3  the store cannot be used: missing, locked by a writer, damaged
+  4  a remote service failed: SPARQL endpoint, Java for the reasoner
+"""
+
+
+class _Group(click.Group):
+    """A click group that maps our errors to messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NotConformingError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            if exc.report is not None:
+                click.echo(exc.report.text(), err=True)  # type: ignore[attr-defined]
+            ctx.exit(exc.exit_code)
+        except EchosGraphError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+store_option = click.option(
+    "--store",
+    "location",
+    envvar="ECHOS_GRAPH_STORE",
+    default="var/graph",
+    show_default=True,
+    help="A store folder, 'memory:' or an http(s):// SPARQL endpoint (env ECHOS_GRAPH_STORE).",
+)
+
+
+def _open(location: str, *, must_exist: bool = True) -> Any:
+    """Open a store, failing with exit code 3 when it holds nothing yet."""
+    from .store import open_store
+
+    store = open_store(location)
+    if must_exist and store.is_empty():
+        raise StoreError(f"the store at {location} is empty; build it first with 'echos-graph build --store {location}'")
+    return store
+
+
+@click.group(cls=_Group, epilog=EXIT_CODES)
+@click.version_option(__version__, prog_name="echos-graph")
+def cli() -> None:
+    """A knowledge graph of the EU Mission on Cancer stakeholder landscape.
+
+    \b
+    Quick start:
+      echos-graph build            # ontology + bundled real data -> var/graph
+      echos-graph info             # what the graph holds
+      echos-graph query hub-sector-coverage --param hub=id:hub/NO
+      echos-graph serve            # http://127.0.0.1:5000
+    """
+
+
+@cli.command()
+@store_option
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of bundled CSV files (default: the data/ that ships with echos-graph).")
+def build(location: str, data: Path | None) -> None:
+    """Build the graph from the ontology, schemes and bundled real data.
+
+    The data is checked row by row and against ontology/shapes.ttl before
+    anything is written; the store changes all at once or not at all.
+
+    \b
+    Example:
+      echos-graph build --store var/graph
+    """
+    from .builder import STEPS
+    from .builder import build as run_build
+    from .store import open_store
+
+    with click.progressbar(length=len(STEPS), label="Building", file=sys.stderr) as bar:
+        report = run_build(open_store(location), data, progress=lambda step: bar.update(1))
+    click.echo(
+        f"Built {report.location}: {report.triples} triples in {report.graphs} named graphs "
+        f"from {report.records} records; {report.validation.text()}"
+    )
+
+
+@cli.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def info(location: str, fmt: str) -> None:
+    """Show what the graph holds: triples per source and named graph, instances per class.
+
+    \b
+    Example:
+      echos-graph info --format json
+    """
+    from .info import summarise
+
+    summary = summarise(_open(location))
+    click.echo(summary.to_json() if fmt == "json" else summary.text())
+
+
+@cli.command()
+@store_option
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(location: str, file: Path | None) -> None:
+    """Validate the store, or an RDF FILE, against the SHACL shapes.
+
+    Exit code 0 when the data conforms, 1 when it does not (each violation is
+    listed), 2 when the file cannot be read.
+
+    \b
+    Examples:
+      echos-graph validate
+      echos-graph validate my-stakeholders.ttl
+    """
+    from .validate import validate_file, validate_store
+
+    report = validate_file(file) if file else validate_store(_open(location))
+    click.echo(report.text())
+    if not report.conforms:
+        sys.exit(NotConformingError.exit_code)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    """Turn KEY=VALUE strings into a dict."""
+    params = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        params[key.strip()] = value
+    return params
+
+
+@cli.command()
+@store_option
+@click.argument("query")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the query, bound as a typed value (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
+              default="table", show_default=True,
+              help="table, csv, tsv, json, xml for SELECT/ASK; ttl, nt, jsonld for CONSTRUCT.")
+def query(location: str, query: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a saved QUERY (a name from queries/) or a .rq file.
+
+    Parameters are bound by the SPARQL engine, never pasted into the text.
+    IRIs may be written with the id:, echo:, org: ... prefixes. List the
+    saved queries with 'echos-graph queries'.
+
+    \b
+    Examples:
+      echos-graph query hub-sector-coverage --param hub=id:hub/NO
+      echos-graph query fact-provenance -p subject=id:hub/PL --format json
+      echos-graph query my-question.rq --format csv > answer.csv
+    """
+    from .queries import run_query
+    from .results import serialize_result, to_table
+
+    result = run_query(_open(location), query, _parse_params(params))
+    if fmt == "table":
+        click.echo(to_table(result))
+    else:
+        sys.stdout.buffer.write(serialize_result(result, fmt))
+        sys.stdout.buffer.flush()
+
+
+@cli.command(name="queries")
+def list_queries() -> None:
+    """List the saved queries with their titles and parameters.
+
+    \b
+    Example:
+      echos-graph queries
+    """
+    from .queries import load_catalogue
+
+    for name, saved in load_catalogue().items():
+        params = ", ".join(f"{p.name} ({p.type}{'' if p.required else ', optional'})" for p in saved.parameters)
+        click.echo(f"{name}: {saved.title}" + (f"  [params: {params}]" if params else ""))
+
+
+@cli.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]),
+              default="trig", show_default=True,
+              help="nq, trig and jsonld keep the named graphs; ttl, nt and rdfxml merge them.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+def export(location: str, fmt: str, output: Path | None) -> None:
+    """Dump the whole store in an RDF format.
+
+    \b
+    Examples:
+      echos-graph export --format nq -o graph.nq
+      echos-graph export --format ttl > graph.ttl
+    """
+    from .export import export_store
+
+    store = _open(location)
+    if output is None:
+        export_store(store, sys.stdout.buffer, fmt)
+        return
+    export_store(store, output, fmt)
+    click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("var/docs"), show_default=True,
+              help="Folder to write the HTML documentation into.")
+def docs(out: Path) -> None:
+    """Write HTML documentation of the ontology and the SKOS schemes (pyLODE).
+
+    The web app serves the same pages at /ontology.
+
+    \b
+    Example:
+      echos-graph docs --out var/docs
+    """
+    from .ontology import write_docs
+
+    for path in write_docs(out):
+        click.echo(str(path))
+
+
+@cli.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--query-timeout", envvar="ECHOS_GRAPH_QUERY_TIMEOUT", default=30, show_default=True,
+              type=click.IntRange(1, 3600), help="Seconds a request may run before its worker is killed.")
+def serve(location: str, host: str, port: int, workers: int, query_timeout: int) -> None:
+    """Serve the web app and the SPARQL endpoint with a production server (gunicorn).
+
+    \b
+    Example:
+      echos-graph serve --port 5000      # then open http://127.0.0.1:5000
+      curl 'http://127.0.0.1:5000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
+    """
+    from .web.server import run_server
+
+    _open(location)
+    click.echo(f"Serving {location} at http://{host}:{port}/ (SPARQL endpoint: /sparql)", err=True)
+    run_server(location, host=host, port=port, workers=workers, timeout=query_timeout)
+
+
+def main() -> None:
+    """Run the command (the console-script entry point)."""
+    cli(prog_name="echos-graph")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,145 @@
+"""Group facts into evidence graphs and describe each source with PROV-O.
+
+Facts that share their evidence (the same source pages, verification status
+and note) go into one named graph; the source's catalogue graph says where
+each evidence graph came from and how sure it is.  See docs/MODEL.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import DataError
+from ..namespaces import DCAT, DCTERMS, ECHO, ID, PROV, RDF, RDFS, XSD, graph_iri
+
+__all__ = ["VERIFICATION_STATUSES", "Evidence", "SourceBuilder", "lit", "node"]
+
+#: The verification statuses a fact may carry (scheme id:verification).
+VERIFICATION_STATUSES = ("confirmed", "probable", "inferred", "unverified")
+
+
+def node(iri: str) -> ox.NamedNode:
+    """Return the named node of ``iri`` (an rdflib term or a string)."""
+    return ox.NamedNode(str(iri))
+
+
+def lit(value: object, datatype: object | None = None, *, lang: str | None = None) -> ox.Literal:
+    """Return a literal; ``datatype`` may be an rdflib term or a string IRI."""
+    if lang:
+        return ox.Literal(str(value), language=lang)
+    if datatype is not None:
+        return ox.Literal(str(value), datatype=ox.NamedNode(str(datatype)))
+    return ox.Literal(str(value))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a set of facts came from: source pages, how sure, and the file that said it."""
+
+    urls: tuple[str, ...]
+    status: str
+    note: str
+    file: str
+
+    def key(self) -> str:
+        """Return a stable short hash of the evidence, used in its graph IRI."""
+        text = "\n".join([*sorted(self.urls), self.status, self.note, self.file])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class SourceBuilder:
+    """Collect a source's facts by evidence and write its PROV-O catalogue.
+
+    Parameters
+    ----------
+    name : str
+        The source's name, the last segment of its catalogue graph IRI
+        (``id:graph/{name}``).
+    title : str
+        A human title for the source.
+    ingester : str
+        The ingester's registry name.
+    """
+
+    name: str
+    title: str
+    ingester: str
+    quads: list[ox.Quad] = field(default_factory=list)
+    records: int = 0
+    _evidence: dict[str, Evidence] = field(default_factory=dict)
+    _files: list[tuple[str, Path, int]] = field(default_factory=list)
+
+    @property
+    def graph(self) -> str:
+        """The IRI of the source's catalogue graph."""
+        return graph_iri(self.name)
+
+    def add(self, evidence: Evidence, triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, object]]) -> str:
+        """Add facts stated by ``evidence``; return the IRI of their evidence graph."""
+        if evidence.status not in VERIFICATION_STATUSES:
+            raise DataError(
+                f"verification status {evidence.status!r} is not one of {', '.join(VERIFICATION_STATUSES)}",
+                path=evidence.file,
+            )
+        iri = graph_iri(self.name, evidence.key())
+        self._evidence.setdefault(iri, evidence)
+        graph = ox.NamedNode(iri)
+        self.quads.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
+        return iri
+
+    def add_file(self, display: str, path: Path, records: int) -> None:
+        """Record a file that was read, for the catalogue (checksum, size, records)."""
+        self._files.append((display, path, records))
+        self.records += records
+
+    def catalogue(self, *, version: str, started: dt.datetime, ended: dt.datetime) -> list[ox.Quad]:
+        """Return the PROV-O description of the source and its evidence graphs."""
+        g = ox.NamedNode(self.graph)
+        source = g
+        activity = node(graph_iri(self.name, "ingest"))
+        software = node(f"https://w3id.org/echos-graph/software/{version}")
+        t: list[tuple[ox.NamedNode, ox.NamedNode, object]] = [
+            (source, node(RDF.type), node(ECHO.SourceDataset)),
+            (source, node(DCTERMS.title), lit(self.title)),
+            (source, node(ECHO.recordCount), lit(self.records, XSD.nonNegativeInteger)),
+            (source, node(PROV.wasGeneratedBy), activity),
+            (activity, node(RDF.type), node(ECHO.IngestActivity)),
+            (activity, node(RDFS.label), lit(f"ingest of {self.title} by the '{self.ingester}' ingester")),
+            (activity, node(PROV.startedAtTime), lit(started.isoformat(), XSD.dateTime)),
+            (activity, node(PROV.endedAtTime), lit(ended.isoformat(), XSD.dateTime)),
+            (activity, node(PROV.wasAssociatedWith), software),
+            (software, node(RDF.type), node(PROV.SoftwareAgent)),
+            (software, node(RDFS.label), lit(f"echos-graph {version}")),
+        ]
+        for display, path, records in self._files:
+            entity = node(graph_iri(self.name, "file", display.replace("/", "-")))
+            content = path.read_bytes()
+            t += [
+                (source, node(PROV.wasDerivedFrom), entity),
+                (activity, node(PROV.used), entity),
+                (entity, node(RDF.type), node(PROV.Entity)),
+                (entity, node(DCTERMS.title), lit(display)),
+                (entity, node(ECHO.checksum), lit("sha256:" + hashlib.sha256(content).hexdigest())),
+                (entity, node(DCAT.byteSize), lit(len(content), XSD.nonNegativeInteger)),
+                (entity, node(ECHO.recordCount), lit(records, XSD.nonNegativeInteger)),
+            ]
+        for iri, ev in sorted(self._evidence.items()):
+            eg = node(iri)
+            t += [
+                (eg, node(RDF.type), node(ECHO.EvidenceGraph)),
+                (eg, node(DCTERMS.isPartOf), source),
+                (eg, node(ECHO.verificationStatus), node(ID[f"verification/{ev.status}"])),
+                (eg, node(DCTERMS.source), lit(ev.file)),
+                (eg, node(PROV.wasGeneratedBy), activity),
+            ]
+            t += [(eg, node(PROV.wasDerivedFrom), node(url)) for url in ev.urls]
+            if ev.note:
+                t.append((eg, node(ECHO.verificationNote), lit(ev.note)))
+        return [ox.Quad(s, p, o, g) for s, p, o in t]  # type: ignore[arg-type]

@@ -1,0 +1,439 @@
+"""Open a store: embedded Oxigraph on disk, Oxigraph in memory, or a remote endpoint.
+
+One function, :func:`open_store`, turns a location into a store:
+
+- a folder path: the embedded store (the default, ``var/graph``);
+- ``memory:``: an in-memory store, for tests and scripts;
+- an ``http://`` or ``https://`` URL: a remote SPARQL 1.1 endpoint.
+
+All three answer :meth:`GraphStore.query` with pyoxigraph's result objects and
+change data only inside :meth:`GraphStore.transaction`, which publishes every
+change at once or none of them.
+
+The embedded store keeps *generations*: a folder of immutable Oxigraph
+databases and a pointer file ``CURRENT`` naming the one in use.  A transaction
+copies the current generation (hard links, so it is cheap), writes into the
+copy, and on success replaces the pointer with :func:`os.replace`.  Readers
+therefore see the old graph or the new one, never a mixture; a crash before
+the switch leaves only an abandoned folder, swept by the next writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+import time
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any, Union
+
+import pyoxigraph as ox
+
+from .errors import QueryError, StoreError, StoreLockedError
+from .namespaces import PREFIXES
+from .resources import internal_query
+
+__all__ = [
+    "DEFAULT_LOCATION",
+    "EmbeddedStore",
+    "GraphStore",
+    "MemoryStore",
+    "OxigraphTransaction",
+    "QueryResult",
+    "Transaction",
+    "default_location",
+    "open_store",
+    "oxigraph_query",
+]
+
+#: Where the embedded store lives unless told otherwise (relative to the working folder).
+DEFAULT_LOCATION = "var/graph"
+
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+
+_CURRENT = "CURRENT"
+_PREVIOUS = "PREVIOUS"
+_GENERATIONS = "generations"
+_LOCK = "write.lock"
+
+
+def default_location() -> str:
+    """Return the store location from ``ECHOS_GRAPH_STORE``, else :data:`DEFAULT_LOCATION`."""
+    return os.environ.get("ECHOS_GRAPH_STORE") or DEFAULT_LOCATION
+
+
+def open_store(location: str | os.PathLike[str] | None = None, *, timeout: float = 30.0) -> GraphStore:
+    """Open the store at ``location``.
+
+    Parameters
+    ----------
+    location : str or path, optional
+        A folder (embedded Oxigraph store, created on first write), ``memory:``
+        or an ``http(s)://`` SPARQL endpoint URL.  Defaults to
+        :func:`default_location`.
+    timeout : float
+        Seconds a remote endpoint may take to answer.
+
+    Returns
+    -------
+    GraphStore
+
+    Examples
+    --------
+    >>> store = open_store("memory:")
+    >>> store.is_empty()
+    True
+    """
+    loc = str(location) if location is not None else default_location()
+    if loc == "memory:":
+        return MemoryStore()
+    if re.match(r"^https?://", loc):
+        from .remote import RemoteStore
+
+        return RemoteStore(loc, timeout=timeout)
+    if "://" in loc:
+        raise StoreError(
+            f"unknown store location {loc!r}: use a folder path, 'memory:' or an http(s):// SPARQL endpoint URL"
+        )
+    return EmbeddedStore(loc)
+
+
+class Transaction(ABC):
+    """A set of changes that becomes visible at once, on commit, or never.
+
+    Queries made through the transaction see its own changes, so data can be
+    validated before it is published.
+    """
+
+    @abstractmethod
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads (each in its named graph)."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph and all its triples; a missing graph is fine."""
+
+    @abstractmethod
+    def query(self, sparql: str, **kwargs: Any) -> QueryResult:
+        """Run a query against the staged data, as :meth:`GraphStore.query`."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """Return the IRIs of the staged named graphs."""
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace the content of ``graph`` by ``quads`` (which must all be in ``graph``)."""
+        self.drop_graph(graph)
+        self.add(quads)
+
+    def drop_graphs_under(self, prefix: str) -> list[str]:
+        """Drop every named graph whose IRI is ``prefix`` or starts with ``prefix + '/'``."""
+        dropped = [g for g in self.named_graphs() if g == prefix or g.startswith(prefix + "/")]
+        for graph in dropped:
+            self.drop_graph(graph)
+        return dropped
+
+
+class GraphStore(ABC):
+    """An RDF dataset of named graphs that answers SPARQL 1.1 queries."""
+
+    location: str
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query.
+
+        Parameters
+        ----------
+        sparql : str
+            The query text.  The prefixes of :data:`echos_graph.namespaces.PREFIXES`
+            are predeclared.
+        bindings : mapping of str to term, optional
+            Values for variables, bound by the engine (never pasted into text).
+        union_default_graph : bool
+            Whether the default graph is the union of all named graphs (the
+            default, so that queries need no ``GRAPH`` to see the data).
+        default_graphs, named_graphs : list of str, optional
+            The dataset of the query, as ``default-graph-uri`` and
+            ``named-graph-uri`` of the SPARQL protocol.
+
+        Returns
+        -------
+        pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean or pyoxigraph.QueryTriples
+
+        Raises
+        ------
+        echos_graph.errors.QueryError
+            If the query does not parse.
+        """
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """Return the IRIs of the named graphs, sorted."""
+
+    @abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[Transaction]:
+        """Return a context manager whose changes are published together on a clean exit."""
+
+    def dump(self, output: IO[bytes], format: ox.RdfFormat) -> None:
+        """Write every named graph to ``output`` in a dataset or a triples format."""
+        if format.supports_datasets:
+            ox.serialize(self._all_quads(), output, format, prefixes=PREFIXES)
+            return
+        ox.serialize(self.query(internal_query("all-triples")), output, format, prefixes=PREFIXES)
+
+    def _all_quads(self) -> Iterator[ox.Quad]:
+        """Yield every quad of every named graph."""
+        result = self.query(internal_query("all-quads"), union_default_graph=False)
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
+
+    def is_empty(self) -> bool:
+        """Return whether the store holds no named graph at all."""
+        return not self.named_graphs()
+
+    def refresh(self) -> bool:
+        """Pick up changes published by another process; return whether anything changed."""
+        return False
+
+    def close(self) -> None:
+        """Release the store's resources."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
+    """Run a query on an Oxigraph store, with the options of :meth:`GraphStore.query`."""
+    bindings = kwargs.pop("bindings", None)
+    options: dict[str, Any] = {"prefixes": PREFIXES}
+    if bindings:
+        options["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+    default_graphs = kwargs.pop("default_graphs", None)
+    named_graphs = kwargs.pop("named_graphs", None)
+    union = kwargs.pop("union_default_graph", True)
+    if kwargs:
+        raise TypeError(f"unexpected query options: {sorted(kwargs)}")
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    elif union:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        return store.query(sparql, **options)
+    except SyntaxError as exc:
+        raise QueryError(f"the SPARQL query does not parse: {exc}") from None
+
+
+class OxigraphTransaction(Transaction):
+    """A transaction over a private Oxigraph store that nobody else reads yet.
+
+    The embedded and memory stores publish the private store on commit; the
+    remote store stages its changes in one before sending them.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        self.store.bulk_extend(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        if self.store.contains_named_graph(node):
+            self.store.remove_graph(node)
+
+    def query(self, sparql: str, **kwargs: Any) -> QueryResult:
+        return oxigraph_query(self.store, sparql, **kwargs)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+class MemoryStore(GraphStore):
+    """An in-memory Oxigraph store; a transaction works on a copy and swaps it in."""
+
+    def __init__(self) -> None:
+        self.location = "memory:"
+        self._store = ox.Store()
+
+    def query(self, sparql: str, **kwargs: Any) -> QueryResult:  # type: ignore[override]
+        return oxigraph_query(self._store, sparql, **kwargs)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        staged = ox.Store()
+        staged.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+        yield OxigraphTransaction(staged)
+        self._store = staged
+
+
+class EmbeddedStore(GraphStore):
+    """The embedded Oxigraph store on disk, kept as immutable generations.
+
+    Parameters
+    ----------
+    path : str or path
+        The store folder; created on the first transaction.
+    keep : int
+        How many generations to keep (the current one and older ones), so
+        that readers still on an older generation can finish.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, keep: int = 2) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.keep = max(keep, 1)
+        self._generation: str | None = None
+        self._reader: ox.Store | None = None
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"store location {self.path} is a file, not a folder: name a folder with --store")
+        if self.path.is_dir() and any(self.path.iterdir()) and not (self.path / _GENERATIONS).is_dir():
+            raise StoreError(
+                f"{self.path} is not an echos-graph store (no {_GENERATIONS}/ folder inside): "
+                "name an empty or new folder with --store"
+            )
+
+    # -- reading -----------------------------------------------------------
+    def current_generation(self) -> str | None:
+        """Return the name of the published generation, or None for an empty store."""
+        try:
+            name = (self.path / _CURRENT).read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
+        if not name or not (self.path / _GENERATIONS / name).is_dir():
+            raise StoreError(
+                f"{self.path / _CURRENT} names generation {name!r}, which is missing: "
+                "the store is damaged; rebuild it with 'echos-graph build'"
+            )
+        return name
+
+    def refresh(self) -> bool:
+        current = self.current_generation()
+        if current == self._generation and (self._reader is not None or current is None):
+            return False
+        self._reader = None
+        self._generation = current
+        if current is not None:
+            try:
+                self._reader = ox.Store.read_only(str(self.path / _GENERATIONS / current))
+            except OSError as exc:
+                raise StoreError(f"cannot open store generation {current} in {self.path}: {exc}") from None
+        return True
+
+    def _read_store(self) -> ox.Store:
+        """Return the reader of the current generation, or an empty store if none exists."""
+        self.refresh()
+        return self._reader if self._reader is not None else ox.Store()
+
+    def query(self, sparql: str, **kwargs: Any) -> QueryResult:  # type: ignore[override]
+        return oxigraph_query(self._read_store(), sparql, **kwargs)
+
+    def named_graphs(self) -> list[str]:
+        store = self._read_store()
+        return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def close(self) -> None:
+        self._reader = None
+        self._generation = None
+
+    # -- writing -----------------------------------------------------------
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """Hold the store's writer lock, or fail at once if another process holds it."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        (self.path / _GENERATIONS).mkdir(exist_ok=True)
+        with open(self.path / _LOCK, "a+", encoding="ascii") as lock:
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.seek(0)
+                holder = lock.read().strip() or "unknown"
+                raise StoreLockedError(
+                    f"another process (pid {holder}) is writing to the store {self.path}; "
+                    "wait for it to finish, then try again"
+                ) from None
+            lock.seek(0)
+            lock.truncate()
+            lock.write(str(os.getpid()))
+            lock.flush()
+            try:
+                yield
+            finally:
+                lock.seek(0)
+                lock.truncate()
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._write_lock():
+            self._sweep()
+            current = self.current_generation()
+            name = f"g{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+            target = self.path / _GENERATIONS / name
+            if current is not None:
+                ox.Store.read_only(str(self.path / _GENERATIONS / current)).backup(str(target))
+            writer = ox.Store(str(target))
+            tx = OxigraphTransaction(writer)
+            try:
+                yield tx
+                writer.flush()
+            except BaseException:
+                del tx, writer
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            del tx, writer  # closes the database before it is published
+            self._publish(name, previous=current)
+
+    def _publish(self, name: str, *, previous: str | None) -> None:
+        """Point ``CURRENT`` at generation ``name`` atomically and durably."""
+        for pointer, value in ((_PREVIOUS, previous), (_CURRENT, name)):
+            if value is None:
+                continue
+            tmp = self.path / f".{pointer}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="ascii") as handle:
+                handle.write(value + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path / pointer)
+        dir_fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def _sweep(self) -> None:
+        """Delete abandoned generations and those older than the ``keep`` newest published."""
+        folder = self.path / _GENERATIONS
+        published = []
+        for pointer in (_CURRENT, _PREVIOUS):
+            with contextlib.suppress(FileNotFoundError):
+                published.append((self.path / pointer).read_text(encoding="ascii").strip())
+        keep = set(published[: self.keep])
+        for entry in folder.iterdir():
+            if entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+        for stale in self.path.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)

@@ -1,0 +1,44 @@
+"""Map errors to HTTP responses in one place, and set security headers on every response."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+
+from ..errors import EchosGraphError, QueryError, RemoteError, StoreError
+
+__all__ = ["init_app"]
+
+_STATUS = {QueryError: 400, StoreError: 503, RemoteError: 502}
+
+#: Headers set on every response.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _status(exc: EchosGraphError) -> int:
+    """Return the HTTP status for one of our errors."""
+    for cls, status in _STATUS.items():
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handler and the security headers."""
+
+    @app.errorhandler(EchosGraphError)
+    def handle(exc: EchosGraphError) -> tuple[str | Response, int]:
+        status = _status(exc)
+        if request.path.startswith("/sparql") or request.accept_mimetypes.best == "application/json":
+            return Response(f"{exc}\n", mimetype="text/plain"), status
+        return render_template("error.html", message=str(exc), status=status), status
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response

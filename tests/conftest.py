@@ -1,0 +1,65 @@
+"""Shared fixtures: a graph built once from the bundled data, stores, the app, a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from echos_graph import build, open_store
+from echos_graph.resources import data_dir
+from echos_graph.store import EmbeddedStore, GraphStore
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store folder built once from the bundled data (do not write to it)."""
+    folder = tmp_path_factory.mktemp("built") / "graph"
+    build(open_store(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def graph(built_dir: Path) -> GraphStore:
+    """The built graph, read-only by convention."""
+    return open_store(built_dir)
+
+
+@pytest.fixture()
+def store_copy(built_dir: Path, tmp_path: Path) -> EmbeddedStore:
+    """A private copy of the built store that a test may change."""
+    target = tmp_path / "graph"
+    shutil.copytree(built_dir, target)
+    store = open_store(target)
+    assert isinstance(store, EmbeddedStore)
+    return store
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled data folder that a test may corrupt."""
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target)
+    return target
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture()
+def app(built_dir: Path, tmp_path: Path):
+    from echos_graph.web import create_app
+
+    return create_app({"TESTING": True, "STORE": str(built_dir), "DOCS_DIR": str(tmp_path / "docs")})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()

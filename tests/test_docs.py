@@ -1,0 +1,45 @@
+"""The documentation stays honest: every command, setting and export is documented."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+import echos_graph
+from echos_graph.cli import cli
+from echos_graph.web import SETTINGS
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert f"echos-graph {command}" in README
+
+
+@pytest.mark.parametrize("setting", sorted(SETTINGS))
+def test_every_setting_is_documented(setting: str) -> None:
+    assert f"`{setting}`" in README
+
+
+def test_readme_gives_the_two_setup_commands() -> None:
+    assert "make run" in README and "make test" in README
+
+
+MODULES = ["builder", "errors", "export", "info", "namespaces", "ontology", "queries", "remote", "resources",
+           "results", "service", "store", "validate", "ingest", "ingest.bundled", "ingest.evidence"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_declares_its_public_names_and_they_exist(module: str) -> None:
+    mod = importlib.import_module(f"echos_graph.{module}")
+    assert mod.__all__, f"echos_graph.{module} has an empty __all__"
+    for name in mod.__all__:
+        assert hasattr(mod, name), f"echos_graph.{module}.__all__ names {name}, which is missing"
+
+
+def test_package_exports_exist() -> None:
+    for name in echos_graph.__all__:
+        assert hasattr(echos_graph, name)

@@ -1,0 +1,166 @@
+"""The saved-query catalogue: documented, parseable, runnable, and right on the bundled data."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+
+from echos_graph.errors import QueryError
+from echos_graph.namespaces import PREFIXES
+from echos_graph.queries import bind_parameters, load_catalogue, load_query, run_query
+from echos_graph.resources import data_dir
+from echos_graph.results import to_rows
+
+CATALOGUE = load_catalogue()
+REQUIRED = {"hub-sector-coverage", "organisations-by-sector", "project-participants", "fact-provenance"}
+
+#: A value for each required parameter, so every query can run.
+EXAMPLE_PARAMS = {"fact-provenance": {"subject": "id:hub/NO"}}
+
+
+def rows(result) -> list[dict[str, str]]:
+    names, values = to_rows(result)
+    return [dict(zip(names, row)) for row in values]
+
+
+def test_catalogue_has_the_queries_users_were_promised() -> None:
+    assert REQUIRED <= set(CATALOGUE)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_saved_query_is_documented(name: str) -> None:
+    saved = CATALOGUE[name]
+    assert saved.title and saved.description, f"{name}.rq needs a title and a description"
+    assert saved.columns, f"{name}.rq needs a columns line"
+    for param in saved.parameters:
+        assert param.description, f"parameter {param.name} of {name}.rq needs a description"
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_saved_query_parses_with_rdflib(name: str) -> None:
+    prepareQuery(CATALOGUE[name].text, initNs=PREFIXES)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_saved_query_runs_on_the_bundled_data_with_its_declared_columns(graph, name: str) -> None:
+    result = run_query(graph, name, EXAMPLE_PARAMS.get(name, {}))
+    assert isinstance(result, ox.QuerySolutions)
+    assert [v.value for v in result.variables] == list(CATALOGUE[name].columns)
+    assert rows(result), f"{name} returns no row on the bundled data"
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_parameter_is_bound_by_the_engine(graph, name: str) -> None:
+    """Each declared parameter is a projected variable, so the engine can substitute it."""
+    saved = CATALOGUE[name]
+    for param in saved.parameters:
+        example = {"iri": "id:hub/NO", "integer": "2", "string": "x", "decimal": "1", "date": "2025-01-01",
+                   "boolean": "true"}[param.type]
+        values = {**EXAMPLE_PARAMS.get(name, {}), param.name: example}
+        run_query(graph, name, values)  # raises if the variable cannot be bound
+
+
+def _norway_sectors_from_csv() -> set[str]:
+    """Sectors of Cancer Mission Hub Norway's members, read straight from the bundled CSV files."""
+    folder = data_dir()
+    with open(folder / "organisations.csv", encoding="utf-8") as f:
+        sector = {row["org_key"]: row["sector"] for row in csv.DictReader(f)}
+    with open(folder / "hub_memberships.csv", encoding="utf-8") as f:
+        return {sector[row["org_key"]] for row in csv.DictReader(f) if row["hub_country_iso2"] == "NO"}
+
+
+def test_hub_sector_coverage_of_norway_matches_the_hub_partner_list(graph) -> None:
+    result = rows(run_query(graph, "hub-sector-coverage", {"hub": "id:hub/NO"}))
+    assert len(result) == 10  # one row per sector of the scheme
+    covered = {r["notation"] for r in result if r["covered"] == "true"}
+    missing = {r["notation"] for r in result if r["covered"] == "false"}
+    assert covered == _norway_sectors_from_csv()
+    # Checked by hand: the 14 partners on cancermission.no/om-cancer-mission-hub-norway are
+    # government bodies, a funder (Research Council), a charity (Norwegian Cancer Society),
+    # clusters of companies, SINTEF, hospitals and the medical faculties; no regulator,
+    # patient organisation or EU/international body.
+    assert missing == {"REG", "PAT", "INT"}
+    sintef = next(r for r in result if r["notation"] == "RES")
+    assert sintef["members"] == "1" and sintef["memberNames"] == "SINTEF"
+
+
+def test_hub_sector_coverage_without_parameter_covers_every_hub(graph) -> None:
+    result = rows(run_query(graph, "hub-sector-coverage"))
+    with open(data_dir() / "hubs.csv", encoding="utf-8") as f:
+        hubs = sum(1 for _ in csv.DictReader(f))
+    assert len(result) == 10 * hubs
+
+
+def test_organisations_by_sector_lists_sintef_as_research_with_an_inferred_sector(graph) -> None:
+    result = rows(run_query(graph, "organisations-by-sector", {"sector": "id:sector/RES", "country": "id:country/NO"}))
+    assert [r["name"] for r in result] == ["SINTEF"]
+    assert result[0]["sectorVerification"] == "id:verification/inferred"
+
+
+def test_project_participants_of_echos_name_aicib_as_coordinator(graph) -> None:
+    result = rows(run_query(graph, "project-participants", {"project": "id:project/101104587"}))
+    coordinators = [r["name"] for r in result if r["role"] == "coordinator"]
+    # AICIB coordinates ECHoS: oslocancercluster.no 2023-05-08 and the EC news of 2025-03-24.
+    assert coordinators == ["Agencia de Investigacao Clinica e Inovacao Biomedica"]
+    assert {r["projectLabel"] for r in result} == {"ECHoS"}
+    with open(data_dir() / "participations.csv", encoding="utf-8") as f:
+        expected = sum(1 for r in csv.DictReader(f) if r["initiative_key"] == "project/101104587")
+    assert len(result) == expected
+
+
+def test_fact_provenance_of_the_polish_hub_names_its_source_and_status(graph) -> None:
+    result = rows(run_query(graph, "fact-provenance", {"subject": "id:hub/PL", "predicate": "echo:hubStatus"}))
+    assert {r["object"] for r in result} == {"id:hub-status/launched"}
+    assert "https://nio.gov.pl/o-cancer-hub" in {r["source"] for r in result}
+    assert {r["verification"] for r in result} == {"id:verification/confirmed"}
+    assert {r["file"] for r in result} == {"data/hubs.csv"}
+
+
+def test_fact_provenance_shows_a_guessed_sector_as_inferred(graph) -> None:
+    result = rows(run_query(graph, "fact-provenance",
+                            {"subject": "id:organisation/NO/sintef", "predicate": "org:classification"}))
+    assert {r["verification"] for r in result} == {"id:verification/inferred"}
+    assert all("guess" in r["note"] for r in result)
+
+
+def test_parameter_value_cannot_change_the_query_shape(graph) -> None:
+    with pytest.raises(QueryError, match="not a valid IRI|expects iri"):
+        run_query(graph, "fact-provenance", {"subject": "id:x> ?p ?o } UNION { ?s ?p ?o"})
+
+
+def test_string_parameter_is_bound_as_a_literal_not_text() -> None:
+    saved = load_query(Path(__file__).parent / "data" / "by-name.rq")
+    bound = bind_parameters(saved, {"name": '" } ; DROP ALL ; #'})
+    assert bound["name"] == ox.Literal('" } ; DROP ALL ; #')
+
+
+def test_unknown_parameter_is_refused_with_the_valid_ones() -> None:
+    with pytest.raises(QueryError, match="its parameters are: hub"):
+        bind_parameters(CATALOGUE["hub-sector-coverage"], {"hubb": "id:hub/NO"})
+
+
+def test_missing_required_parameter_is_refused() -> None:
+    with pytest.raises(QueryError, match="needs parameter 'subject'"):
+        bind_parameters(CATALOGUE["fact-provenance"], {})
+
+
+@pytest.mark.parametrize("value", ["two", "2.5"])
+def test_integer_parameter_rejects_non_integers(value: str) -> None:
+    with pytest.raises(QueryError, match="expects integer"):
+        bind_parameters(CATALOGUE["organisations-in-several-initiatives"], {"minimum": value})
+
+
+def test_unknown_query_name_lists_the_catalogue(graph) -> None:
+    with pytest.raises(QueryError, match="hub-sector-coverage"):
+        run_query(graph, "no-such-query")
+
+
+def test_malformed_param_declaration_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text("# title: x\n# param: hub iri\nSELECT * {}\n")
+    with pytest.raises(QueryError, match="bad.rq:2"):
+        load_query(path)

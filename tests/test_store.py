@@ -1,0 +1,171 @@
+"""The store: locations, atomic transactions, generations, locking, crash safety."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from echos_graph.errors import StoreError, StoreLockedError
+from echos_graph.store import EmbeddedStore, MemoryStore, open_store
+
+G = "https://w3id.org/echos-graph/id/graph/test"
+
+
+def quad(n: int, graph: str = G) -> ox.Quad:
+    return ox.Quad(ox.NamedNode(f"http://example.org/s{n}"), ox.NamedNode("http://example.org/p"),
+                   ox.Literal(str(n)), ox.NamedNode(graph))
+
+
+def count(store) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
+
+
+def test_open_store_picks_the_backend_from_the_location(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory:"), MemoryStore)
+    assert isinstance(open_store(tmp_path / "g"), EmbeddedStore)
+    from echos_graph.remote import RemoteStore
+
+    assert isinstance(open_store("http://127.0.0.1:9/sparql"), RemoteStore)
+
+
+def test_open_store_rejects_unknown_url_scheme() -> None:
+    with pytest.raises(StoreError, match="ftp://"):
+        open_store("ftp://example.org/graph")
+
+
+def test_store_location_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "file"
+    path.write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        open_store(path)
+
+
+def test_folder_with_foreign_content_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError, match="not an echos-graph store"):
+        open_store(tmp_path)
+
+
+@pytest.mark.parametrize("location", ["memory:", "disk"])
+def test_transaction_publishes_on_success(location: str, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g" if location == "disk" else location)
+    assert store.is_empty()
+    with store.transaction() as tx:
+        tx.add([quad(1), quad(2)])
+        assert count(tx) == 2
+        assert count(store) == 0  # not visible before commit
+    assert count(store) == 2
+    assert store.named_graphs() == [G]
+
+
+@pytest.mark.parametrize("location", ["memory:", "disk"])
+def test_failed_transaction_changes_nothing(location: str, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g" if location == "disk" else location)
+    with store.transaction() as tx:
+        tx.add([quad(1)])
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            tx.drop_graph(G)
+            tx.add([quad(5, G + "/other")])
+            raise RuntimeError("simulated failure half-way")
+    assert count(store) == 1
+    assert store.named_graphs() == [G]
+
+
+def test_replace_graph_swaps_the_content_of_one_graph_only(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    with store.transaction() as tx:
+        tx.add([quad(1), quad(2), quad(3, G + "/keep")])
+    with store.transaction() as tx:
+        tx.replace_graph(G, [quad(9)])
+    rows = store.query("SELECT ?o WHERE { GRAPH <%s> { ?s ?p ?o } }" % G)
+    assert [r["o"].value for r in rows] == ["9"]
+    assert count(store) == 2
+
+
+def test_drop_graphs_under_removes_a_source_and_its_evidence_graphs(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    with store.transaction() as tx:
+        tx.add([quad(1, G), quad(2, G + "/a"), quad(3, G + "x")])
+        assert tx.drop_graphs_under(G) == [G, G + "/a"]
+    assert store.named_graphs() == [G + "x"]
+
+
+def test_reader_keeps_its_generation_until_it_refreshes(tmp_path: Path) -> None:
+    writer = open_store(tmp_path / "g")
+    with writer.transaction() as tx:
+        tx.add([quad(1)])
+    reader = open_store(tmp_path / "g")
+    assert count(reader) == 1
+    with writer.transaction() as tx:
+        tx.add([quad(2)])
+    assert count(reader) == 2  # every query refreshes to the newest published generation
+
+
+def test_second_writer_is_refused_while_the_first_writes(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    other = open_store(tmp_path / "g")
+    with store.transaction() as tx:
+        tx.add([quad(1)])
+        with pytest.raises(StoreLockedError, match=f"pid {os.getpid()}"):
+            with other.transaction():
+                pass
+    assert count(other) == 1
+
+
+def test_old_generations_are_swept_keeping_current_and_previous(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    for n in range(4):
+        with store.transaction() as tx:
+            tx.add([quad(n)])
+    with store.transaction() as tx:
+        tx.add([quad(9)])
+    generations = sorted(p.name for p in (tmp_path / "g" / "generations").iterdir())
+    assert len(generations) <= 3  # previous, current and (until the next write) the one before
+    assert store.current_generation() in generations
+    assert count(store) == 5
+
+
+_KILL_MID_WRITE = """
+import os, sys
+import pyoxigraph as ox
+from echos_graph.store import open_store
+store = open_store(sys.argv[1])
+with store.transaction() as tx:
+    tx.drop_graph("{g}")
+    tx.add([ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                    ox.Literal(str(n)), ox.NamedNode("{g}")) for n in range(1000)])
+    os.kill(os.getpid(), 9)
+"""
+
+
+def test_kill_9_during_a_write_leaves_the_previous_graph(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    with store.transaction() as tx:
+        tx.add([quad(1), quad(2)])
+    before = store.current_generation()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    proc = subprocess.run([sys.executable, "-c", _KILL_MID_WRITE.format(g=G), str(tmp_path / "g")],
+                          env=env, capture_output=True, timeout=60)
+    assert proc.returncode == -9
+    fresh = open_store(tmp_path / "g")
+    assert fresh.current_generation() == before
+    assert count(fresh) == 2
+    with fresh.transaction() as tx:  # the next writer sweeps the abandoned generation
+        tx.add([quad(3)])
+    assert count(fresh) == 3
+    assert len(list((tmp_path / "g" / "generations").iterdir())) == 2
+
+
+def test_missing_generation_named_by_the_pointer_is_reported(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    with store.transaction() as tx:
+        tx.add([quad(1)])
+    (tmp_path / "g" / "CURRENT").write_text("g-missing\n")
+    with pytest.raises(StoreError, match="damaged"):
+        open_store(tmp_path / "g").named_graphs()

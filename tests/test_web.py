@@ -1,0 +1,220 @@
+"""The web app and the SPARQL endpoint, through Flask's test client and through real clients."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from echos_graph.remote import RemoteStore
+
+HUB_NO = "<https://w3id.org/echos-graph/id/hub/NO>"
+ASK = f"ASK {{ {HUB_NO} a echo:CancerMissionHub }}"
+SELECT = "SELECT ?hub ?label WHERE { ?hub a echo:CancerMissionHub ; skos:prefLabel ?label } ORDER BY ?label"
+CONSTRUCT = f"CONSTRUCT {{ {HUB_NO} ?p ?o }} WHERE {{ {HUB_NO} ?p ?o }}"
+
+
+def test_home_page_shows_counts_sources_and_queries(client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "echo:CancerMissionHub" in page
+    assert "data/organisations.csv" in page
+    assert "hub-sector-coverage" in page
+
+
+def test_every_page_carries_security_headers(client) -> None:
+    for path in ("/", "/sparql?query=ASK{}", "/nowhere"):
+        headers = client.get(path).headers
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_select_by_get_answers_sparql_json(client) -> None:
+    response = client.get("/sparql", query_string={"query": SELECT})
+    assert response.status_code == 200
+    assert response.mimetype == "application/sparql-results+json"
+    labels = [b["label"]["value"] for b in response.get_json()["results"]["bindings"]]
+    assert "Cancer Mission Hub Norway" in labels
+
+
+def test_select_by_post_form_and_by_post_direct_agree(client) -> None:
+    form = client.post("/sparql", data={"query": SELECT})
+    direct = client.post("/sparql", data=SELECT, content_type="application/sparql-query")
+    assert form.status_code == direct.status_code == 200
+    assert form.get_json() == direct.get_json()
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+])
+def test_select_results_follow_the_accept_header(client, accept: str, media: str) -> None:
+    response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media
+
+
+def test_format_parameter_overrides_for_links(client) -> None:
+    response = client.get("/sparql", query_string={"query": SELECT, "format": "csv"})
+    assert response.mimetype == "text/csv"
+    assert response.get_data(as_text=True).splitlines()[0] == "hub,label"
+
+
+def test_ask_answers_true(client) -> None:
+    response = client.get("/sparql", query_string={"query": ASK})
+    assert response.get_json()["boolean"] is True
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", ox.RdfFormat.TURTLE),
+                                              ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                                              ("application/ld+json", ox.RdfFormat.JSON_LD),
+                                              ("application/rdf+xml", ox.RdfFormat.RDF_XML)])
+def test_construct_answers_rdf_in_the_asked_syntax(client, accept: str, fmt: ox.RdfFormat) -> None:
+    response = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == accept
+    triples = list(ox.parse(response.get_data(), format=fmt))
+    assert any(t.object == ox.Literal("Cancer Mission Hub Norway") for t in triples)
+
+
+def test_malformed_query_is_a_400_with_a_readable_message(client) -> None:
+    response = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x"})
+    assert response.status_code == 400
+    assert "does not parse" in response.get_data(as_text=True)
+
+
+def test_two_query_parameters_are_a_400(client) -> None:
+    response = client.get("/sparql?query=ASK{}&query=ASK{}")
+    assert response.status_code == 400
+
+
+def test_wrong_post_media_type_is_a_400(client) -> None:
+    response = client.post("/sparql", data=SELECT, content_type="text/plain")
+    assert response.status_code == 400
+
+
+def test_updates_are_refused_on_the_read_only_endpoint(client, graph) -> None:
+    before = len(graph.named_graphs())
+    response = client.post("/sparql", data={"update": "DROP ALL"})
+    direct = client.post("/sparql", data="DROP ALL", content_type="application/sparql-update")
+    assert response.status_code == direct.status_code == 403
+    assert len(graph.named_graphs()) == before
+
+
+def test_overlong_query_is_refused(app) -> None:
+    app.config["MAX_QUERY_LENGTH"] = 100
+    response = app.test_client().get("/sparql", query_string={"query": SELECT + " " * 200})
+    assert response.status_code == 400
+    assert "at most 100" in response.get_data(as_text=True)
+
+
+def test_get_without_query_returns_a_service_description(client) -> None:
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    triples = list(ox.parse(response.get_data(), format=ox.RdfFormat.TURTLE))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert any(t.predicate == ox.NamedNode(sd + "endpoint") for t in triples)
+
+
+def test_browser_without_query_gets_a_query_form(client) -> None:
+    response = client.get("/sparql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "<form" in response.get_data(as_text=True)
+
+
+def test_ontology_documentation_is_served(client) -> None:
+    response = client.get("/ontology")
+    assert response.status_code == 200
+    assert "Organisation" in response.get_data(as_text=True)
+
+
+def test_ontology_route_serves_no_file_outside_its_folder(client) -> None:
+    assert client.get("/ontology/../../pyproject.toml").status_code == 404
+    assert client.get("/ontology/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+
+
+# -- a real server, real clients -------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(built_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`echos-graph serve` (gunicorn) on a free loopback port, stopped after the tests."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    log = tmp_path_factory.mktemp("serve") / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "echos_graph.cli", "serve", "--store", str(built_dir), "--port", str(port),
+             "--workers", "1"],
+            stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited: {log.read_text()}")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"server did not start: {log.read_text()}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_served_endpoint_answers_sparqlwrapper(served: str) -> None:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(served + "/sparql")
+    client.setQuery("PREFIX echo: <https://w3id.org/echos-graph/ontology#> "
+                    "SELECT (COUNT(?h) AS ?n) WHERE { ?h a echo:CancerMissionHub }")
+    client.setReturnFormat(JSON)
+    answer = client.query().convert()
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) > 10
+
+
+def test_served_endpoint_answers_rdflib_sparqlstore(served: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(served + "/sparql")
+    rows = list(store.query("ASK { <https://w3id.org/echos-graph/id/hub/NO> ?p ?o }"))
+    assert rows == [True]
+
+
+def test_served_endpoint_listens_on_loopback_with_a_production_server(served: str) -> None:
+    response = urllib.request.urlopen(served + "/")
+    assert response.status == 200
+    assert served.startswith("http://127.0.0.1:")
+
+
+def test_remote_store_reads_the_served_graph_like_the_embedded_one(served: str, graph) -> None:
+    remote = RemoteStore(served + "/sparql")
+    from echos_graph.queries import run_query
+    from echos_graph.results import to_rows
+
+    here = to_rows(run_query(graph, "hub-sector-coverage", {"hub": "id:hub/NO"}))
+    there = to_rows(run_query(remote, "hub-sector-coverage", {"hub": "id:hub/NO"}))
+    assert here == there
+    triples = list(remote.query(CONSTRUCT))
+    assert any(t.object == ox.Literal("Cancer Mission Hub Norway") for t in triples)
+    assert remote.named_graphs() == graph.named_graphs()
