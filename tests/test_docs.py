@@ -29,7 +29,9 @@ def test_readme_gives_the_two_setup_commands() -> None:
 
 
 MODULES = ["builder", "errors", "export", "info", "namespaces", "ontology", "queries", "remote", "resources",
-           "results", "service", "store", "validate", "ingest", "ingest.bundled", "ingest.evidence"]
+           "results", "service", "store", "validate", "ingest", "ingest.bundled", "ingest.evidence", "ingest.cordis", "ingest.identity",
+           "ingest.nquads", "ingest.publish", "ingest.rdf", "ingest.sparql", "ingest.stakeholders", "ingest.tabular",
+           "schemes", "shapecheck"]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -402,3 +402,19 @@ def test_write_docs_writes_an_index_that_names_organisation(tmp_path):
 def test_module_exports_exist():
     for name in ontology.__all__:
         assert hasattr(ontology, name), name
+
+
+def test_no_sector_label_names_two_sectors() -> None:
+    """Spreadsheet values are matched by folded label, so a label must point to one sector only."""
+    from echos_graph.ontology import load_ontology
+    from echos_graph.schemes import fold
+
+    graph = load_ontology()
+    seen: dict[str, set[str]] = {}
+    sector = URIRef("https://w3id.org/echos-graph/id/sector")
+    for concept in graph.subjects(SKOS.inScheme, sector):
+        for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.notation):
+            for label in graph.objects(concept, prop):
+                seen.setdefault(fold(str(label)), set()).add(str(concept))
+    clashes = {label: concepts for label, concepts in seen.items() if len(concepts) > 1}
+    assert clashes == {}

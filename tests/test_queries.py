@@ -48,6 +48,10 @@ def test_every_saved_query_parses_with_rdflib(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_every_saved_query_runs_on_the_bundled_data_with_its_declared_columns(graph, name: str) -> None:
     result = run_query(graph, name, EXAMPLE_PARAMS.get(name, {}))
+    if name.startswith("construct-"):
+        assert isinstance(result, ox.QueryTriples)
+        assert len(list(result)) > 100, f"{name} returns (almost) nothing on the bundled data"
+        return
     assert isinstance(result, ox.QuerySolutions)
     assert [v.value for v in result.variables] == list(CATALOGUE[name].columns)
     assert rows(result), f"{name} returns no row on the bundled data"

@@ -143,43 +143,7 @@ def test_ontology_route_serves_no_file_outside_its_folder(client) -> None:
     assert client.get("/ontology/%2e%2e/%2e%2e/etc/passwd").status_code == 404
 
 
-# -- a real server, real clients -------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def served(built_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    """`echos-graph serve` (gunicorn) on a free loopback port, stopped after the tests."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
-    log = tmp_path_factory.mktemp("serve") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "echos_graph.cli", "serve", "--store", str(built_dir), "--port", str(port),
-             "--workers", "1"],
-            stdout=out, stderr=subprocess.STDOUT, env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {log.read_text()}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {log.read_text()}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+# -- a real server, real clients (the `served` fixture is in conftest.py) ---------
 
 
 def test_served_endpoint_answers_sparqlwrapper(served: str) -> None:

@@ -15,12 +15,13 @@ import pyoxigraph as ox
 
 from .errors import DataError, NotConformingError
 from .ingest.bundled import SOURCE_NAME, ingest_bundled
-from .namespaces import graph_iri, id_iri
+from .namespaces import graph_iri
 from .resources import data_dir, internal_query, ontology_dir
+from .schemes import load_schemes
 from .store import GraphStore
 from .validate import ValidationReport, validate_store
 
-__all__ = ["BuildReport", "ONTOLOGY_GRAPH_FILES", "build", "ontology_quads", "scheme_notations"]
+__all__ = ["BuildReport", "ONTOLOGY_GRAPH_FILES", "STEPS", "build", "ontology_quads"]
 
 #: The ontology files loaded into the store, each into ``id:graph/ontology/{stem}``.
 ONTOLOGY_GRAPH_FILES = ("echos.ttl", "sectors.ttl", "themes.ttl", "vocabularies.ttl", "shapes.ttl")
@@ -53,14 +54,6 @@ def ontology_quads(folder: Path | None = None) -> list[ox.Quad]:
         except (OSError, SyntaxError) as exc:
             raise DataError(f"cannot read the ontology file: {exc}", path=str(path)) from None
     return quads
-
-
-def scheme_notations(quads: list[ox.Quad], scheme: str) -> frozenset[str]:
-    """Return the notations of the concepts in the SKOS scheme ``scheme``."""
-    store = ox.Store()
-    store.extend(quads)
-    result = store.query(internal_query("scheme-notations"), substitutions={ox.Variable("scheme"): ox.NamedNode(scheme)})
-    return frozenset(row["n"].value for row in result)  # type: ignore[union-attr]
 
 
 def build(
@@ -104,10 +97,8 @@ def build(
             progress(name)
 
     onto = ontology_quads()
-    sectors = scheme_notations(onto, id_iri("sector"))
-    themes = scheme_notations(onto, id_iri("theme"))
     step("ontology")
-    result = ingest_bundled(data or data_dir(), sector_notations=sectors, theme_notations=themes)
+    result = ingest_bundled(data or data_dir(), schemes=load_schemes())
     step("data")
     with store.transaction() as tx:
         tx.drop_graphs_under(graph_iri("ontology"))

@@ -11,7 +11,9 @@ damaged); 4 a remote service failed (endpoint, Java).
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +106,108 @@ def build(location: str, data: Path | None) -> None:
         f"Built {report.location}: {report.triples} triples in {report.graphs} named graphs "
         f"from {report.records} records; {report.validation.text()}"
     )
+
+
+@cli.command()
+@store_option
+@click.argument("kind", type=click.Choice(["cordis", "stakeholders", "rdf", "sparql"]))
+@click.argument("source")
+@click.option("--name", default=None,
+              help="Source name (default: KIND-FILE). Ingesting again under a name replaces that source.")
+@click.option("--verification", type=click.Choice(["confirmed", "probable", "inferred", "unverified"]), default=None,
+              help="Verification status of the source's facts (default: confirmed for cordis, unverified for rdf "
+                   "and sparql; refused for stakeholders, whose rows state their own).")
+@click.option("--source-url", "source_urls", multiple=True,
+              help="Where the source came from, recorded as its provenance (repeatable).")
+@click.option("--query", "query_name", default=None,
+              help="sparql only: the CONSTRUCT query, a name from queries/ or a .rq file.")
+@click.option("--allow-warnings", is_flag=True, help="Publish even if shapes of severity Warning fail.")
+def ingest(location: str, kind: str, source: str, name: str | None, verification: str | None,
+           source_urls: tuple[str, ...], query_name: str | None, allow_warnings: bool) -> None:
+    """Ingest a SOURCE of the given KIND, replacing any earlier version of it.
+
+    \b
+    KIND is one of:
+      cordis        a CORDIS bulk export: folder or zip with project.csv and organization.csv
+      stakeholders  a hub planner's spreadsheet (.csv or .xlsx; see 'echos-graph template stakeholders')
+      rdf           an RDF file: Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML
+      sparql        a remote SPARQL endpoint URL, asked with a CONSTRUCT query (--query)
+
+    Organisations are matched to those already in the graph (by PIC, ROR id,
+    then name and country). The source is checked against the shapes and
+    published all at once: on any error the store is left as it was.
+    Exit codes: 1 the source breaks the shapes, 2 bad input, 3 store locked
+    or damaged, 4 the remote endpoint failed.
+
+    \b
+    Examples:
+      echos-graph ingest cordis ~/Downloads/cordis-HORIZONprojects-csv.zip
+      echos-graph ingest stakeholders hub-norway.xlsx --name hub-norway
+      echos-graph ingest rdf partners.ttl --verification probable --source-url https://example.org/partners
+      echos-graph ingest sparql http://127.0.0.1:5000/sparql --query construct-hubs
+    """
+    from .ingest import ingest_source
+    from .store import open_store
+
+    options: dict[str, Any] = {}
+    if verification:
+        options["verification"] = verification
+    if source_urls:
+        options["source_urls"] = tuple(source_urls)
+    if query_name:
+        options["query"] = query_name
+    store = open_store(location)
+    with _progress(f"Reading {kind}") as update:
+        report = ingest_source(store, kind, source, name=name, allow_warnings=allow_warnings,
+                               progress=update, options=options)
+    click.echo(
+        f"Ingested {report.source}: {report.records} records, {report.triples} triples in {report.graph}; "
+        f"{report.matches} organisation(s) matched to other sources; {report.validation.text().splitlines()[0]}"
+    )
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """Yield a progress callback that draws a bar on a terminal and stays silent otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["stakeholders"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+              help="csv or xlsx (default: from the --output suffix, else csv).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: KIND-template.FORMAT in the current folder).")
+def template(kind: str, fmt: str | None, output: Path | None) -> None:
+    """Write a documented template of a source KIND, with an example row.
+
+    \b
+    Example:
+      echos-graph template stakeholders --format xlsx -o hub-norway.xlsx
+      echos-graph ingest stakeholders hub-norway.xlsx
+    """
+    from .ingest.stakeholders import write_template
+
+    if fmt is None:
+        fmt = "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv"
+    path = write_template(output or Path(f"{kind}-template.{fmt}"), fmt)
+    click.echo(f"Wrote {path}; the columns are explained in docs/STAKEHOLDERS.md")
 
 
 @cli.command()

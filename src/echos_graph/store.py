@@ -127,6 +127,10 @@ class Transaction(ABC):
     def named_graphs(self) -> list[str]:
         """Return the IRIs of the staged named graphs."""
 
+    def load_file(self, path: Path, format: ox.RdfFormat) -> None:
+        """Add the quads of an RDF file (the bulk path of large sources)."""
+        self.add(ox.parse(path=str(path), format=format))
+
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the content of ``graph`` by ``quads`` (which must all be in ``graph``)."""
         self.drop_graph(graph)
@@ -256,6 +260,9 @@ class OxigraphTransaction(Transaction):
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self.store.bulk_extend(quads)
+
+    def load_file(self, path: Path, format: ox.RdfFormat) -> None:
+        self.store.bulk_load(path=str(path), format=format)
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)

@@ -14,7 +14,6 @@ the value and the fix.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -24,11 +23,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import __version__
-from ..errors import DataError
+from ..schemes import Schemes
 from ..namespaces import DCTERMS, ECHO, EURIO, FOAF, ID, ORG, RDF, RDFS, SKOS, XSD, id_iri
-from .evidence import VERIFICATION_STATUSES, Evidence, SourceBuilder, lit, node
+from .evidence import IngestResult, SourceBuilder, lit, node
+from .tabular import Row, read_csv
 
-__all__ = ["FILES", "SOURCE_NAME", "ingest_bundled"]
+__all__ = ["FILES", "SOURCE_NAME", "IngestResult", "ingest_bundled"]
 
 #: The catalogue graph of the bundled data is ``id:graph/bundled``.
 SOURCE_NAME = "bundled"
@@ -58,67 +58,13 @@ _CORDIS_COUNTRY_CODES = {"EL": "GR", "UK": "GB"}
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One CSV record with where it came from."""
-
-    file: str
-    line: int
-    values: dict[str, str]
-
-    def get(self, column: str) -> str:
-        """Return the stripped value of ``column`` ('' when empty or absent)."""
-        return (self.values.get(column) or "").strip()
-
-    def fail(self, column: str, message: str) -> DataError:
-        """Return a DataError about ``column`` of this row."""
-        return DataError(f"column {column!r} {message}", path=self.file, line=self.line)
-
-    def need(self, column: str) -> str:
-        """Return the value of a required column or raise naming the fix."""
-        value = self.get(column)
-        if not value:
-            raise self.fail(column, "is empty; every row needs a value there")
-        return value
-
-    def choice(self, column: str, allowed: tuple[str, ...] | dict[str, object], *, optional: bool = False) -> str:
-        """Return the value of ``column`` after checking it is one of ``allowed``."""
-        value = self.get(column) if optional else self.need(column)
-        if value and value not in allowed:
-            raise self.fail(column, f"has {value!r}; use one of: {', '.join(allowed)}")
-        return value
-
-    def evidence(self, *, status: str | None = None, note: str | None = None) -> Evidence:
-        """Return the row's evidence, optionally with another status and note."""
-        urls = tuple(u.strip() for u in self.need("source_url").split(" ; ") if u.strip())
-        for url in urls:
-            if not re.match(r"^https?://\S+$", url):
-                raise self.fail("source_url", f"has {url!r}, which is not an http(s) URL; "
-                                "separate several URLs with ' ; '")
-        row_status = self.choice("verification", VERIFICATION_STATUSES)
-        return Evidence(urls, status or row_status,
-                        self.get("verification_note") if note is None else note, self.file)
-
-
-def _read(folder: Path, name: str) -> tuple[Path, list[_Row]]:
+def _read(folder: Path, name: str) -> tuple[Path, list[Row]]:
     """Read one bundled CSV file, checking its header."""
     path = folder / name
     display = f"data/{name}" if folder.name == "data" else str(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in (*FILES[name], *_EVIDENCE_COLUMNS) if c not in header]
-            if missing:
-                raise DataError(f"the header lacks column(s) {', '.join(missing)}; "
-                                f"see docs/MODEL.md for the columns of {name}", path=display, line=1)
-            rows = [_Row(display, reader.line_num, dict(r)) for r in reader]
-    except FileNotFoundError:
-        raise DataError(f"file {name} is missing from {folder}; the bundled data needs "
-                        f"{', '.join(FILES)}", path=display) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"cannot read it as UTF-8 CSV: {exc}", path=display) from None
-    return path, rows
+    table = read_csv(path, required=(*FILES[name], *_EVIDENCE_COLUMNS), display=display,
+                     kind=f"bundled {name} (see docs/MODEL.md for its columns)")
+    return path, table.rows
 
 
 def _split(value: str) -> list[str]:
@@ -126,7 +72,7 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(" ; ") if v.strip()]
 
 
-def _date(row: _Row, column: str) -> ox.Literal | None:
+def _date(row: Row, column: str) -> ox.Literal | None:
     """Return the column as xsd:date (YYYY-MM-DD) or xsd:gYear (YYYY), or None if empty."""
     value = row.get(column)
     if not value:
@@ -139,7 +85,7 @@ def _date(row: _Row, column: str) -> ox.Literal | None:
         raise row.fail(column, f"has {value!r}; write a date as YYYY-MM-DD, or YYYY when only the year is known") from None
 
 
-def _key(row: _Row, column: str) -> str:
+def _key(row: Row, column: str) -> str:
     """Return a key column after checking it is IRI-safe."""
     value = row.need(column)
     if not _KEY.match(value) or "//" in value:
@@ -150,10 +96,10 @@ def _key(row: _Row, column: str) -> str:
 class _Ingest:
     """State of one ingest run of the bundled data."""
 
-    def __init__(self, folder: Path, sector_notations: frozenset[str], theme_notations: frozenset[str]) -> None:
+    def __init__(self, folder: Path, schemes: Schemes) -> None:
         self.folder = folder
-        self.sectors = sector_notations
-        self.themes = theme_notations
+        self.sectors = schemes.sectors
+        self.themes = schemes.themes
         self.source = SourceBuilder(SOURCE_NAME, "echos-graph bundled real data", SOURCE_NAME)
         self.countries: set[str] = set()
         self.organisations: set[str] = set()
@@ -161,13 +107,13 @@ class _Ingest:
         self.hubs: set[str] = set()
         self.origins: dict[str, str] = {}
 
-    def rows(self, name: str) -> Iterator[_Row]:
+    def rows(self, name: str) -> Iterator[Row]:
         """Yield the rows of a file and record it in the catalogue."""
         path, rows = _read(self.folder, name)
         self.source.add_file(rows[0].file if rows else name, path, len(rows))
         yield from rows
 
-    def country(self, row: _Row, column: str) -> ox.NamedNode:
+    def country(self, row: Row, column: str) -> ox.NamedNode:
         """Return the country node of an ISO code column, declaring unknown countries minimally."""
         code = row.need(column)
         if not _COUNTRY.match(code) or code in _CORDIS_COUNTRY_CODES:
@@ -180,7 +126,7 @@ class _Ingest:
                                              (iri, node(SKOS.notation), lit(code))])
         return iri
 
-    def ref(self, row: _Row, column: str, known: set[str], kind: str, file: str) -> str:
+    def ref(self, row: Row, column: str, known: set[str], kind: str, file: str) -> str:
         """Return a key that must name a row of another file."""
         key = _key(row, column)
         if key not in known:
@@ -335,30 +281,15 @@ class _Ingest:
             self.source.add(row.evidence(), facts)
 
 
-@dataclass(frozen=True)
-class IngestResult:
-    """What an ingest produced: the quads of every graph of the source, and where each entity came from."""
-
-    source_graph: str
-    quads: list[ox.Quad]
-    records: int
-    origins: dict[str, str]
-
-
-def ingest_bundled(
-    folder: Path,
-    *,
-    sector_notations: frozenset[str],
-    theme_notations: frozenset[str],
-) -> IngestResult:
+def ingest_bundled(folder: Path, *, schemes: Schemes) -> IngestResult:
     """Read the bundled CSV files of ``folder`` into quads, checking every row.
 
     Parameters
     ----------
     folder : Path
         The folder holding the files of :data:`FILES` (the repository's ``data/``).
-    sector_notations, theme_notations : frozenset of str
-        The notations of the sector and theme schemes, from the ontology.
+    schemes : Schemes
+        The sector and theme schemes, from the ontology.
 
     Returns
     -------
@@ -370,7 +301,7 @@ def ingest_bundled(
         At the first wrong value, naming its file, line, column and the fix.
     """
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    run = _Ingest(folder, sector_notations, theme_notations)
+    run = _Ingest(folder, schemes)
     run.read_countries()
     run.read_organisations()
     run.read_initiatives()

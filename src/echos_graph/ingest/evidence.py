@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from urllib.parse import quote
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +17,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import DataError
+from .identity import Match
 from ..namespaces import DCAT, DCTERMS, ECHO, ID, PROV, RDF, RDFS, XSD, graph_iri
 
-__all__ = ["VERIFICATION_STATUSES", "Evidence", "SourceBuilder", "lit", "node"]
+__all__ = ["VERIFICATION_STATUSES", "Evidence", "IngestResult", "SourceBuilder", "lit", "node"]
 
 #: The verification statuses a fact may carry (scheme id:verification).
 VERIFICATION_STATUSES = ("confirmed", "probable", "inferred", "unverified")
@@ -74,15 +76,15 @@ class SourceBuilder:
     quads: list[ox.Quad] = field(default_factory=list)
     records: int = 0
     _evidence: dict[str, Evidence] = field(default_factory=dict)
-    _files: list[tuple[str, Path, int]] = field(default_factory=list)
+    _files: list[tuple[str, Path | bytes, int]] = field(default_factory=list)
 
     @property
     def graph(self) -> str:
         """The IRI of the source's catalogue graph."""
         return graph_iri(self.name)
 
-    def add(self, evidence: Evidence, triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, object]]) -> str:
-        """Add facts stated by ``evidence``; return the IRI of their evidence graph."""
+    def evidence_graph(self, evidence: Evidence) -> str:
+        """Return the IRI of the evidence graph for ``evidence``, registering it for the catalogue."""
         if evidence.status not in VERIFICATION_STATUSES:
             raise DataError(
                 f"verification status {evidence.status!r} is not one of {', '.join(VERIFICATION_STATUSES)}",
@@ -90,17 +92,30 @@ class SourceBuilder:
             )
         iri = graph_iri(self.name, evidence.key())
         self._evidence.setdefault(iri, evidence)
+        return iri
+
+    def add(self, evidence: Evidence, triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, object]]) -> str:
+        """Add facts stated by ``evidence``; return the IRI of their evidence graph."""
+        iri = self.evidence_graph(evidence)
         graph = ox.NamedNode(iri)
         self.quads.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
         return iri
 
-    def add_file(self, display: str, path: Path, records: int) -> None:
-        """Record a file that was read, for the catalogue (checksum, size, records)."""
+    def add_file(self, display: str, path: Path | bytes, records: int) -> None:
+        """Record a file (or the bytes of a download) that was read: checksum, size, records."""
         self._files.append((display, path, records))
         self.records += records
 
-    def catalogue(self, *, version: str, started: dt.datetime, ended: dt.datetime) -> list[ox.Quad]:
-        """Return the PROV-O description of the source and its evidence graphs."""
+    def catalogue(
+        self,
+        *,
+        version: str,
+        started: dt.datetime,
+        ended: dt.datetime,
+        location: str | None = None,
+        matches: Iterable[Match] = (),
+    ) -> list[ox.Quad]:
+        """Return the PROV-O description of the source, its evidence graphs and its identity matches."""
         g = ox.NamedNode(self.graph)
         source = g
         activity = node(graph_iri(self.name, "ingest"))
@@ -118,9 +133,20 @@ class SourceBuilder:
             (software, node(RDF.type), node(PROV.SoftwareAgent)),
             (software, node(RDFS.label), lit(f"echos-graph {version}")),
         ]
+        if location:
+            t.append((source, node(DCTERMS.source), lit(location)))
+        for match in matches:
+            record = node(graph_iri(self.name, "match", hashlib.sha256(match.iri.encode()).hexdigest()[:16]))
+            t += [
+                (record, node(RDF.type), node(ECHO.IdentityMatch)),
+                (record, node(ECHO.matchedOrganisation), node(match.iri)),
+                (record, node(ECHO.matchRule), lit(match.rule)),
+                (record, node(ECHO.matchKey), lit(match.key)),
+                (record, node(PROV.wasGeneratedBy), activity),
+            ]
         for display, path, records in self._files:
-            entity = node(graph_iri(self.name, "file", display.replace("/", "-")))
-            content = path.read_bytes()
+            entity = node(graph_iri(self.name, "file", quote(display.replace("/", "-"), safe="")))
+            content = path if isinstance(path, bytes) else path.read_bytes()
             t += [
                 (source, node(PROV.wasDerivedFrom), entity),
                 (activity, node(PROV.used), entity),
@@ -143,3 +169,28 @@ class SourceBuilder:
             if ev.note:
                 t.append((eg, node(ECHO.verificationNote), lit(ev.note)))
         return [ox.Quad(s, p, o, g) for s, p, o in t]  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an ingester produced, ready to be published in one transaction.
+
+    Attributes
+    ----------
+    source_graph : str
+        The source's catalogue graph; its evidence graphs are under it.
+    quads : list of pyoxigraph.Quad
+        Quads to add (small sources, and every catalogue).
+    records : int
+        Rows or records read.
+    origins : dict of str to str
+        Entity IRI to where it came from (``organization.csv:12``), for reports.
+    files : tuple of Path
+        N-Quads files to bulk-load (large sources); deleted after publishing.
+    """
+
+    source_graph: str
+    quads: list[ox.Quad]
+    records: int
+    origins: dict[str, str]
+    files: tuple[Path, ...] = ()

@@ -1,0 +1,335 @@
+"""Ingest a CORDIS bulk export: ``project.csv`` and ``organization.csv``.
+
+The export of Horizon Europe (and Horizon 2020) projects as the EU
+publishes it (DOI 10.2906/112117098108/20): ``;``-separated, every field
+quoted, fields that may hold separators and newlines, a byte-order mark.
+Columns are read by header name, never by position; optional columns may be
+absent.  A folder holding the two files or the zip as downloaded are both
+accepted.
+
+Organisations are keyed by the CORDIS organisation id (the PIC), projects
+by grant agreement number; each participation becomes a EURIO role node
+with its role, order and EU contribution.  The activity type becomes a
+sector through the crosswalk in ``ontology/sectors.ttl`` (an ``inferred``
+fact); CORDIS country codes EL and UK become ISO GR and GB.
+
+Large exports take the bulk path: quads are written as N-Quads text and
+bulk-loaded by the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..errors import DataError
+from ..namespaces import DCTERMS, ECHO, EURIO, ID, ORG, RDF, SKOS, XSD, graph_iri, id_iri
+from ..schemes import Schemes
+from .evidence import Evidence, IngestResult, SourceBuilder
+from .identity import IdentityIndex, OrganisationKeys
+from .nquads import NQuadsFile, iri, literal
+from .tabular import Row, Table, decode, read_csv_text
+
+__all__ = ["CORDIS_DOI", "ROLES", "read_cordis"]
+
+#: The CORDIS Horizon Europe dataset the format follows.
+CORDIS_DOI = "https://doi.org/10.2906/112117098108/20"
+
+#: CORDIS role values (compared case-insensitively) and the role concept each becomes.
+ROLES = {
+    "coordinator": "coordinator",
+    "participant": "participant",
+    "associatedpartner": "associated-partner",
+    "thirdparty": "affiliated-entity",
+    "internationalpartner": "partner",
+    "partner": "partner",
+}
+_PROJECT_REQUIRED = ("id", "title")
+_ORG_REQUIRED = ("projectID", "organisationID", "name", "country", "role")
+_COUNTRY_FIX = {"EL": "GR", "UK": "GB"}
+_GRANT = re.compile(r"^\d{6,9}$")
+_PIC = re.compile(r"^\d{9}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+# Serialised terms of the bulk path, made once.
+_TYPE, _LABEL, _ALT = iri(str(RDF.type)), iri(str(SKOS.prefLabel)), iri(str(SKOS.altLabel))
+_COUNTRY_P, _NOTATION, _TITLE = iri(str(ECHO.country)), iri(str(SKOS.notation)), iri(str(DCTERMS.title))
+_PIC_P, _ACRONYM, _ACTIVITY = iri(str(ECHO.pic)), iri(str(ECHO.acronym)), iri(str(ECHO.cordisActivityType))
+_CLASSIFICATION, _GRANT_P = iri(str(ORG.classification)), iri(str(ECHO.grantAgreement))
+_INVOLVED, _ROLE_OF, _ROLE = iri(str(EURIO.hasInvolvedParty)), iri(str(EURIO.isRoleOf)), iri(str(ECHO.role))
+_CONTRIBUTION, _ORDER = iri(str(ECHO.ecContribution)), iri(str(ECHO.participantOrder))
+_ORGANISATION, _PROJECT, _PARTICIPATION = (iri(str(ECHO.Organisation)), iri(str(ECHO.Project)),
+                                           iri(str(ECHO.Participation)))
+_COUNTRY_T, _DECIMAL, _POSITIVE = iri(str(ECHO.Country)), str(XSD.decimal), str(XSD.positiveInteger)
+_DATE_T = str(XSD.date)
+_ROLE_IRIS = {r: iri(str(ID[f"role/{r}"])) for r in set(ROLES.values())}
+_PROJECT_FIELDS = (("frameworkProgramme", iri(str(ECHO.programme))), ("topics", iri(str(ECHO.callTopic))),
+                   ("fundingScheme", iri(str(ECHO.typeOfAction))))
+_DATES = (("startDate", iri(str(ECHO.startDate))), ("endDate", iri(str(ECHO.endDate))))
+
+
+def _files(location: Path) -> tuple[str, str, str, list[tuple[str, Path]]]:
+    """Return how to name the files, the texts of project.csv and organization.csv, and the files read."""
+    if location.is_dir():
+        found = {p.name.lower(): p for p in location.iterdir()}
+        missing = [n for n in ("project.csv", "organization.csv") if n not in found]
+        if missing:
+            raise DataError(f"the CORDIS export folder lacks {', '.join(missing)}; it needs project.csv and "
+                            "organization.csv as downloaded", path=str(location))
+        texts = []
+        for name in ("project.csv", "organization.csv"):
+            try:
+                texts.append(decode(found[name].read_bytes(), str(found[name])))
+            except OSError as exc:
+                raise DataError(f"cannot be read: {exc.strerror}", path=str(found[name])) from None
+        return f"{location}/", texts[0], texts[1], [(n, found[n]) for n in ("project.csv", "organization.csv")]
+    if not location.exists():
+        raise DataError("does not exist; give the folder or the zip of a CORDIS export", path=str(location))
+    if not zipfile.is_zipfile(location):
+        raise DataError("is neither a folder nor a zip holding project.csv and organization.csv", path=str(location))
+    with zipfile.ZipFile(location) as archive:
+        names = {Path(n).name.lower(): n for n in archive.namelist()}
+        missing = [n for n in ("project.csv", "organization.csv") if n not in names]
+        if missing:
+            raise DataError(f"the zip lacks {', '.join(missing)}", path=str(location))
+        texts = [decode(archive.read(names[n]), f"{location}!{names[n]}") for n in ("project.csv", "organization.csv")]
+    return f"{location}!", texts[0], texts[1], [(location.name, location)]
+
+
+def _number(row: Row, column: str) -> str | None:
+    """Return a CORDIS amount as a decimal literal text (',' or '.' as decimal mark), or None."""
+    value = row.get(column)
+    if not value:
+        return None
+    if not _NUMBER.match(value):
+        raise row.fail(column, f"has {value!r}; an amount in euro is a number such as 125000.50 or 125000,50")
+    return value.replace(",", ".")
+
+
+def _date(row: Row, column: str) -> str | None:
+    """Return a date column as YYYY-MM-DD, or None when empty."""
+    value = row.get(column)
+    if not value:
+        return None
+    if _DATE.match(value):
+        try:
+            dt.date.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    raise row.fail(column, f"has {value!r}; CORDIS dates are YYYY-MM-DD, e.g. 2023-04-01")
+
+
+def _country(row: Row) -> str:
+    """Return the ISO 3166 code of the row's country (EL -> GR, UK -> GB)."""
+    code = row.need("country").upper()
+    if not _COUNTRY.match(code):
+        raise row.fail("country", f"has {code!r}; CORDIS country codes are two letters such as DE or EL")
+    return _COUNTRY_FIX.get(code, code)
+
+
+@dataclass
+class _Organisation:
+    """One organisation of the export, gathered from all its participation rows."""
+
+    pic: str
+    name: str
+    country: str
+    line: int
+    acronym: str = ""
+    activity: str = ""
+    names: set[str] = field(default_factory=set)
+
+
+def _projects(table: Table) -> dict[str, Row]:
+    """Index project.csv by grant number, refusing malformed and repeated ids."""
+    projects: dict[str, Row] = {}
+    for row in table.rows:
+        grant = row.need("id")
+        if not _GRANT.match(grant):
+            raise row.fail("id", f"has {grant!r}; a grant agreement number is digits, e.g. 101104587")
+        if grant in projects:
+            raise row.fail("id", f"repeats project {grant}, first at line {projects[grant].line}; "
+                           "each project has one row in project.csv")
+        projects[grant] = row
+    return projects
+
+
+def read_cordis(
+    location: Path,
+    *,
+    source: str,
+    identity: IdentityIndex,
+    schemes: Schemes,
+    verification: str = "confirmed",
+    source_urls: tuple[str, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestResult:
+    """Read a CORDIS export into N-Quads for the bulk path.
+
+    Parameters
+    ----------
+    location : Path
+        A folder holding ``project.csv`` and ``organization.csv``, or the zip.
+    source : str
+        The source name (its catalogue graph is ``id:graph/{source}``).
+    identity : IdentityIndex
+        The organisations already in the store, to match against.
+    schemes : Schemes
+        The sector crosswalk and scheme notations.
+    verification : str
+        The verification status of the export's facts.
+    source_urls : tuple of str
+        Where the export came from (default: the CORDIS dataset DOI).
+    progress : callable, optional
+        Called with (rows done, rows in all) as participation rows are read.
+
+    Returns
+    -------
+    IngestResult
+
+    Raises
+    ------
+    DataError
+        At the first wrong value, naming the file, line, column and the fix.
+    """
+    started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    prefix, project_text, org_text, files = _files(location)
+    projects_table = read_csv_text(project_text, prefix + "project.csv", delimiter=";",
+                                   required=_PROJECT_REQUIRED, kind="CORDIS project.csv")
+    orgs_table = read_csv_text(org_text, prefix + "organization.csv", delimiter=";",
+                               required=_ORG_REQUIRED, kind="CORDIS organization.csv")
+    display = str(location)
+    projects = _projects(projects_table)
+    if projects and not orgs_table.rows:
+        raise DataError(f"has no participation rows but project.csv lists {len(projects)} project(s); the export "
+                        "looks incomplete (every grant has at least its coordinator): download it again",
+                        path=orgs_table.file)
+    builder = SourceBuilder(source, f"CORDIS export {location.name}", "cordis")
+    urls = source_urls or (CORDIS_DOI,)
+    facts = iri(builder.evidence_graph(Evidence(urls, verification, f"CORDIS export read from {location.name}", display)))
+    sectors = iri(builder.evidence_graph(Evidence(
+        urls, "inferred", "sector mapped by echos-graph from the CORDIS activity type through the crosswalk in "
+        "ontology/sectors.ttl", display)))
+    origins: dict[str, str] = {}
+    organisations: dict[str, _Organisation] = {}
+    seen: set[tuple[str, str, str]] = set()
+    rows = orgs_table.rows
+    total = len(rows)
+    participations: list[tuple[str, str, str, Row]] = []
+    for done, row in enumerate(rows, start=1):
+        grant = row.need("projectID")
+        if grant not in projects:
+            raise row.fail("projectID", f"has {grant!r}, which is not an id in project.csv; "
+                           "use the two files of the same export")
+        pic = row.need("organisationID")
+        if not _PIC.match(pic):
+            raise row.fail("organisationID", f"has {pic!r}; a CORDIS organisation id (PIC) is 9 digits")
+        role = ROLES.get(row.need("role").lower())
+        if role is None:
+            raise row.fail("role", f"has {row.get('role')!r}; CORDIS roles are coordinator, participant, "
+                           "associatedPartner, thirdParty, internationalPartner")
+        key = (grant, pic, role)
+        if key in seen:
+            raise row.fail("role", f"repeats the {row.get('role')} of organisation {pic} in project {grant}; "
+                           "each participation has one row")
+        seen.add(key)
+        org = organisations.get(pic)
+        if org is None:
+            activity = row.get("activityType").upper()
+            if activity and activity not in schemes.cordis_sectors:
+                raise row.fail("activityType", f"has {activity!r}; use one of "
+                               f"{', '.join(sorted(schemes.cordis_sectors))}")
+            org = organisations[pic] = _Organisation(pic, row.need("name"), _country(row), row.line,
+                                                     row.get("shortName"), activity)
+        elif row.get("name") and row.get("name") != org.name:
+            org.names.add(row.get("name"))
+        participations.append((grant, pic, role, row))
+        if progress is not None and (done % 10000 == 0 or done == total):
+            progress(done, total)
+    out = NQuadsFile()
+    try:
+        q = out.quad
+        org_iris: dict[str, str] = {}
+        countries: set[str] = set()
+        for pic, org in organisations.items():
+            try:
+                uri = identity.resolve(OrganisationKeys(org.name, org.country, pic=pic))
+            except DataError as exc:
+                raise DataError(str(exc), path=orgs_table.file, line=org.line) from None
+            org_iris[pic] = uri
+            origins[uri] = f"{orgs_table.file}:{org.line}"
+            s = iri(uri)
+            q(s, _TYPE, _ORGANISATION, facts)
+            if identity.is_existing(uri):
+                q(s, _ALT, literal(org.name), facts)
+            else:
+                q(s, _LABEL, literal(org.name), facts)
+                q(s, _COUNTRY_P, iri(id_iri("country", org.country)), facts)
+                countries.add(org.country)
+            for other in sorted(org.names):
+                q(s, _ALT, literal(other), facts)
+            q(s, _PIC_P, literal(pic), facts)
+            if org.acronym:
+                q(s, _ACRONYM, literal(org.acronym), facts)
+            if org.activity:
+                q(s, _ACTIVITY, iri(id_iri("cordis-activity-type", org.activity)), facts)
+                q(s, _CLASSIFICATION, iri(id_iri("sector", schemes.cordis_sectors[org.activity])), sectors)
+        for code in sorted(countries):
+            c = iri(id_iri("country", code))
+            q(c, _TYPE, _COUNTRY_T, facts)
+            q(c, _NOTATION, literal(code), facts)
+        project_iris = {}
+        for grant, row in projects.items():
+            uri = id_iri("project", grant)
+            project_iris[grant] = s = iri(uri)
+            origins[uri] = f"{projects_table.file}:{row.line}"
+            title = row.need("title")
+            q(s, _TYPE, _PROJECT, facts)
+            q(s, _LABEL, literal(row.get("acronym") or title), facts)
+            q(s, _TITLE, literal(title), facts)
+            q(s, _GRANT_P, literal(grant), facts)
+            for column, prop in _DATES:
+                value = _date(row, column)
+                if value:
+                    q(s, prop, literal(value, _DATE_T), facts)
+            for column, prop in _PROJECT_FIELDS:
+                value = row.get(column)
+                if value:
+                    q(s, prop, literal(value), facts)
+        participation_base = id_iri("participation", "project") + "/"
+        for grant, pic, role, row in participations:
+            org_uri = org_iris[pic]
+            uri = f"{participation_base}{grant}/{org_uri.rsplit('/organisation/', 1)[1]}/{role}"
+            origins[uri] = f"{orgs_table.file}:{row.line}"
+            p = f"<{uri}>"
+            q(project_iris[grant], _INVOLVED, p, facts)
+            q(p, _TYPE, _PARTICIPATION, facts)
+            q(p, _ROLE_OF, f"<{org_uri}>", facts)
+            q(p, _ROLE, _ROLE_IRIS[role], facts)
+            values = row.values
+            if (values.get("ecContribution") or "").strip():
+                q(p, _CONTRIBUTION, literal(_number(row, "ecContribution"), _DECIMAL), facts)  # type: ignore[arg-type]
+            order = (values.get("order") or "").strip()
+            if order:
+                if not order.isdigit() or int(order) < 1:
+                    raise row.fail("order", f"has {order!r}; the order of a participant is a whole number from 1")
+                q(p, _ORDER, literal(str(int(order)), _POSITIVE), facts)
+        path = out.finish()
+    except BaseException:
+        out.close()
+        raise
+    counts = {"project.csv": len(projects), "organization.csv": total}
+    for name, path_read in files:
+        builder.add_file(name, path_read, counts.get(name, len(projects) + total))
+    ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    catalogue = builder.catalogue(version=__version__, started=started, ended=ended, location=str(location.resolve()),
+                                  matches=identity.matches.values())
+    return IngestResult(graph_iri(source), catalogue, builder.records, origins, (path,))

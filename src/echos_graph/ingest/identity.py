@@ -1,0 +1,140 @@
+"""One organisation, one node: match organisations across sources.
+
+An organisation met in a new source is matched to one already in the store
+by its PIC (the CORDIS participant identification code), then by its ROR
+id, then by its normalised legal name plus country.  A match reuses the
+existing IRI and is recorded with its rule and key; an organisation with no
+match gets an IRI minted from its strongest key, so a re-ingest gives the
+same IRIs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..errors import DataError
+from ..namespaces import id_iri, slug
+from ..resources import internal_query
+from ..store import GraphStore
+
+__all__ = ["IdentityIndex", "Match", "OrganisationKeys", "ror_key"]
+
+_PIC = re.compile(r"^\d{9}$")
+_ROR = re.compile(r"^(?:https?://ror\.org/)?(0[a-z0-9]{6}\d{2})$")
+
+
+def ror_key(value: str) -> str | None:
+    """Return the bare ROR id of ``value`` (``https://ror.org/03yrm5c26`` or ``03yrm5c26``), or None."""
+    match = _ROR.match(value.strip().lower())
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class OrganisationKeys:
+    """The keys by which an organisation is recognised."""
+
+    name: str
+    country: str
+    pic: str | None = None
+    ror: str | None = None
+
+    def name_key(self) -> str:
+        """Return the normalised name-and-country key, e.g. ``NO/sintef``."""
+        return f"{self.country}/{slug(self.name)}"
+
+
+@dataclass(frozen=True)
+class Match:
+    """An organisation of a new source recognised as one already in the store."""
+
+    iri: str
+    rule: str
+    key: str
+
+
+@dataclass
+class IdentityIndex:
+    """Organisations already in the store, indexed by PIC, ROR id and name-and-country."""
+
+    by_pic: dict[str, str] = field(default_factory=dict)
+    by_ror: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    existing: set[str] = field(default_factory=set)
+    matches: dict[str, Match] = field(default_factory=dict)
+
+    @classmethod
+    def from_store(cls, store: GraphStore | None, *, exclude: str | None = None) -> IdentityIndex:
+        """Index the organisations of ``store``, leaving out those typed only in graphs under ``exclude``.
+
+        Parameters
+        ----------
+        store : GraphStore or None
+            The store (None gives an empty index).
+        exclude : str, optional
+            The catalogue graph IRI of the source being replaced.
+        """
+        index = cls()
+        if store is None or store.is_empty():
+            return index
+        result = store.query(internal_query("organisation-keys"))
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            graph = row["g"].value  # type: ignore[union-attr]
+            if exclude and (graph == exclude or graph.startswith(exclude + "/")):
+                continue
+            org = row["org"].value  # type: ignore[union-attr]
+            index.existing.add(org)
+            if row["pic"] is not None:
+                index.by_pic.setdefault(row["pic"].value, org)  # type: ignore[union-attr]
+            if row["ror"] is not None:
+                ror = row["ror"].value  # type: ignore[union-attr]
+                index.by_ror.setdefault(ror_key(ror) or ror, org)
+            if row["name"] is not None and row["country"] is not None:
+                keys = OrganisationKeys(row["name"].value, row["country"].value)  # type: ignore[union-attr]
+                with_slug = keys.name_key() if re.search(r"[A-Za-z0-9]", keys.name) else None
+                if with_slug:
+                    index.by_name.setdefault(with_slug, org)
+        return index
+
+    def resolve(self, keys: OrganisationKeys) -> str:
+        """Return the IRI for an organisation of the new source, matching or minting it.
+
+        Raises
+        ------
+        DataError
+            If the keys are malformed (a PIC that is not 9 digits).
+        """
+        if keys.pic is not None and not _PIC.match(keys.pic):
+            raise DataError(f"PIC {keys.pic!r} is not 9 digits")
+        name_key = keys.name_key()
+        for rule, table, key in (("pic", self.by_pic, keys.pic), ("ror", self.by_ror, keys.ror),
+                                 ("name-country", self.by_name, name_key)):
+            if key and key in table:
+                iri = table[key]
+                if iri in self.existing:
+                    self.matches.setdefault(iri, Match(iri, rule, key))
+                self._remember(keys, iri)
+                return iri
+        if keys.pic:
+            iri = id_iri("organisation", "pic", keys.pic)
+        elif keys.ror:
+            iri = id_iri("organisation", "ror", keys.ror)
+        else:
+            iri = id_iri("organisation", name_key)
+        self._remember(keys, iri)
+        return iri
+
+    def is_existing(self, iri: str) -> bool:
+        """Return whether ``iri`` names an organisation another source already describes."""
+        return iri in self.existing
+
+    def _remember(self, keys: OrganisationKeys, iri: str) -> None:
+        """Index the new organisation's keys so later rows of the same source find it."""
+        if keys.pic:
+            self.by_pic.setdefault(keys.pic, iri)
+        if keys.ror:
+            self.by_ror.setdefault(keys.ror, iri)
+        self.by_name.setdefault(keys.name_key(), iri)

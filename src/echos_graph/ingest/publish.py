@@ -1,0 +1,175 @@
+"""Publish a source into a store: one atomic replacement of its graphs, behind the validation gate."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import DataError, NotConformingError
+from ..namespaces import graph_iri, slug
+from ..resources import internal_query
+from ..schemes import load_schemes
+from ..store import GraphStore
+from ..validate import ValidationReport
+from .evidence import VERIFICATION_STATUSES, IngestResult
+from .identity import IdentityIndex
+
+__all__ = ["INGESTERS", "IngestReport", "ingest_source", "source_name"]
+
+
+def _cordis(location: str, **options: Any) -> IngestResult:
+    from .cordis import read_cordis
+
+    return read_cordis(Path(location), **options)
+
+
+def _stakeholders(location: str, **options: Any) -> IngestResult:
+    from .stakeholders import read_stakeholders
+
+    return read_stakeholders(Path(location), **options)
+
+
+def _rdf(location: str, **options: Any) -> IngestResult:
+    from .rdf import read_rdf
+
+    return read_rdf(Path(location), **options)
+
+
+def _sparql(location: str, **options: Any) -> IngestResult:
+    from .sparql import read_sparql
+
+    return read_sparql(location, **options)
+
+
+#: Ingesters by source kind: each reads a location into an IngestResult.
+INGESTERS: dict[str, Callable[..., IngestResult]] = {
+    "cordis": _cordis,
+    "stakeholders": _stakeholders,
+    "rdf": _rdf,
+    "sparql": _sparql,
+}
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest published."""
+
+    source: str
+    graph: str
+    records: int
+    triples: int
+    matches: int
+    validation: ValidationReport
+
+
+def source_name(kind: str, location: str) -> str:
+    """Return the default source name for ``location``: the kind and the file or folder name.
+
+    Examples
+    --------
+    >>> source_name("cordis", "/downloads/cordis-HORIZONprojects-csv.zip")
+    'cordis-cordis-horizonprojects-csv'
+    """
+    stem = re.sub(r"\.(zip|csv|xlsx|ttl|nt|nq|trig|jsonld|json|rdf|xml|owl)$", "", location.rstrip("/").rsplit("/", 1)[-1],
+                  flags=re.IGNORECASE)
+    return f"{kind}-{slug(stem)}"
+
+
+def ingest_source(
+    store: GraphStore,
+    kind: str,
+    location: str,
+    *,
+    name: str | None = None,
+    allow_warnings: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> IngestReport:
+    """Read a source and publish it as one atomic replacement of its named graphs.
+
+    The source's previous graphs are dropped and its new ones added in one
+    transaction; organisations are matched to those of other sources; the
+    shapes are checked on what the source touches before anything is
+    published.  On any error, nothing changes.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Where to publish.
+    kind : str
+        A key of :data:`INGESTERS`: cordis, stakeholders, rdf, sparql.
+    location : str
+        A path (file, folder, zip) or, for ``sparql``, an endpoint URL.
+    name : str, optional
+        The source name; its graphs are ``id:graph/{name}`` and below.
+        Defaults to :func:`source_name`.  Ingesting again under the same
+        name replaces the source.
+    allow_warnings : bool
+        Publish even when shapes of severity Warning or Info fail.
+    progress : callable, optional
+        Called with (done, total) while the source is read.
+    options : mapping, optional
+        Options of the ingester (``verification``, ``source_urls``, ``query``).
+
+    Returns
+    -------
+    IngestReport
+
+    Raises
+    ------
+    DataError
+        For a bad location, file or value.
+    NotConformingError
+        If the source breaks the shapes.
+    """
+    from ..shapecheck import check_store
+
+    if kind not in INGESTERS:
+        raise DataError(f"unknown source kind {kind!r}; use one of {', '.join(INGESTERS)}")
+    source = name or source_name(kind, location)
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", source) or source in ("bundled", "ontology"):
+        raise DataError(f"source name {source!r} must be lower-case letters, digits and hyphens, and not "
+                        "'bundled' or 'ontology' (those belong to 'echos-graph build')")
+    opts = dict(options or {})
+    if opts.get("verification", "confirmed") not in VERIFICATION_STATUSES:
+        raise DataError(f"verification {opts['verification']!r} is not one of {', '.join(VERIFICATION_STATUSES)}")
+    graph = graph_iri(source)
+    identity = IdentityIndex.from_store(store, exclude=graph)
+    result = INGESTERS[kind](location, source=source, identity=identity, schemes=load_schemes(),
+                             progress=progress, **opts)
+    try:
+        with store.transaction() as tx:
+            tx.drop_graphs_under(graph)
+            tx.add(result.quads)
+            for path in result.files:
+                tx.load_file(path, ox.RdfFormat.N_QUADS)
+            graphs = [g for g in tx.named_graphs() if g == graph or g.startswith(graph + "/")]
+            report = check_store(tx, graphs=graphs, origins=result.origins)
+            failing = [v for v in report.violations if v.severity == "Violation" or not allow_warnings]
+            if failing:
+                raise NotConformingError(
+                    f"source {source} breaks {len(failing)} rule(s) of ontology/shapes.ttl; nothing was written"
+                    + ("" if allow_warnings or all(v.severity == "Violation" for v in failing)
+                       else " (use --allow-warnings to publish despite warnings)"),
+                    report,
+                )
+            triples = _count(tx, graphs)
+    finally:
+        for path in result.files:
+            path.unlink(missing_ok=True)
+    return IngestReport(source, graph, result.records, triples, len(identity.matches), report)
+
+
+def _count(tx: Any, graphs: list[str]) -> int:
+    """Count the triples in ``graphs``."""
+    total = 0
+    for graph in graphs:
+        result = tx.query(internal_query("graph-size"), bindings={"graph": ox.NamedNode(graph)},
+                          union_default_graph=False)
+        total += int(next(iter(result))["triples"].value)
+    return total

@@ -1,0 +1,229 @@
+"""Read tables (CSV, XLSX) for the ingesters, with errors a person can act on.
+
+Every problem is reported as a :class:`~echos_graph.errors.DataError` that
+names the file, the line and the column, what was found, what was expected
+and how to fix it: an empty file, a file that is not UTF-8, a wrong
+separator, a missing column, a row with too many fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DataError
+from .evidence import VERIFICATION_STATUSES, Evidence
+
+__all__ = ["Row", "Table", "decode", "read_csv", "read_csv_text", "read_xlsx"]
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of a table with where it came from (file and first line)."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        """Return the stripped value of ``column`` ('' when empty or absent)."""
+        return (self.values.get(column) or "").strip()
+
+    def fail(self, column: str, message: str) -> DataError:
+        """Return a DataError about ``column`` of this row."""
+        return DataError(f"column {column!r} {message}", path=self.file, line=self.line)
+
+    def need(self, column: str) -> str:
+        """Return the value of a required column or raise naming the fix."""
+        value = self.get(column)
+        if not value:
+            raise self.fail(column, "is empty; every row needs a value there")
+        return value
+
+    def choice(self, column: str, allowed: Sequence[str] | dict[str, object], *, optional: bool = False) -> str:
+        """Return the value of ``column`` after checking it is one of ``allowed``."""
+        value = self.get(column) if optional else self.need(column)
+        if value and value not in allowed:
+            raise self.fail(column, f"has {value!r}; use one of: {', '.join(allowed)}")
+        return value
+
+    def evidence(self, *, status: str | None = None, note: str | None = None) -> Evidence:
+        """Return the row's evidence (source_url, verification, verification_note columns)."""
+        urls = tuple(u.strip() for u in self.need("source_url").split(" ; ") if u.strip())
+        for url in urls:
+            if not re.match(r"^https?://\S+$", url):
+                raise self.fail("source_url", f"has {url!r}, which is not an http(s) URL; "
+                                "separate several URLs with ' ; '")
+        row_status = self.choice("verification", VERIFICATION_STATUSES)
+        return Evidence(urls, status or row_status,
+                        self.get("verification_note") if note is None else note, self.file)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of a table and its header."""
+
+    file: str
+    header: tuple[str, ...]
+    rows: list[Row]
+
+
+def decode(data: bytes, display: str) -> str:
+    """Decode UTF-8 (with or without a byte-order mark) or fail naming line and column."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(
+            f"is not UTF-8: byte 0x{data[exc.start]:02x} at column {column} cannot be decoded "
+            "(the file looks like Latin-1 or Windows-1252); re-save it as UTF-8 "
+            "(in a spreadsheet: Save As, 'CSV UTF-8')",
+            path=display, line=line,
+        ) from None
+
+
+def read_csv(
+    path: Path,
+    *,
+    delimiter: str = ",",
+    required: Sequence[str] = (),
+    display: str | None = None,
+    kind: str = "file",
+) -> Table:
+    """Read a CSV file whose columns are found by header name.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    delimiter : str
+        The separator the format uses (CORDIS exports use ``;``).
+    required : sequence of str
+        Columns the header must have.
+    display : str, optional
+        How to name the file in messages (defaults to the path).
+    kind : str
+        What the file is, for messages ("CORDIS organization.csv").
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    DataError
+        For a missing or empty file, a file that is not UTF-8, a wrong
+        separator, a missing column or a malformed row.
+    """
+    name = display or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"the {kind} does not exist; check the path", path=name) from None
+    except IsADirectoryError:
+        raise DataError(f"is a folder; give the {kind} itself", path=name) from None
+    except OSError as exc:
+        raise DataError(f"cannot be read: {exc.strerror}; check its permissions", path=name) from None
+    return read_csv_text(decode(data, name), name, delimiter=delimiter, required=required, kind=kind)
+
+
+def read_csv_text(text: str, name: str, *, delimiter: str, required: Sequence[str], kind: str) -> Table:
+    """Parse decoded CSV ``text`` (see :func:`read_csv`)."""
+    if not text.strip():
+        raise DataError(f"is empty; a {kind} starts with a header row", path=name)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataError("holds a NUL byte, so it is not a text CSV file; export it again as CSV", path=name, line=line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = tuple(h.strip() for h in next(reader))
+    except csv.Error as exc:
+        raise DataError(f"the header row cannot be read: {exc}", path=name, line=1) from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        hint = ""
+        first = text.split("\n", 1)[0]
+        for other, label in ((",", "','"), (";", "';'"), ("\t", "a tab")):
+            if other != delimiter and first.count(other) > first.count(delimiter):
+                hint = f"; the file seems to use {label} as separator, but a {kind} uses {delimiter!r}"
+                break
+        raise DataError(f"the header lacks column(s) {', '.join(missing)}{hint}", path=name, line=1)
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        raise DataError(f"the header repeats column(s) {', '.join(dup)}; each column once", path=name, line=1)
+    rows: list[Row] = []
+    start = 2
+    try:
+        for fields in reader:
+            line, start = start, reader.line_num + 1
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            if len(fields) > len(header):
+                raise DataError(
+                    f"the row has {len(fields)} fields but the header has {len(header)}; a value holding "
+                    f"{delimiter!r} must be quoted with \"", path=name, line=line)
+            rows.append(Row(name, line, dict(zip(header, fields))))
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV: {exc}; check for an unbalanced quote (\")", path=name, line=start) from None
+    return Table(name, header, rows)
+
+
+def read_xlsx(path: Path, *, required: Sequence[str] = (), display: str | None = None, kind: str = "file") -> Table:
+    """Read the first sheet of an XLSX workbook as a table (header in row 1).
+
+    Cell values are read as stored (formulas are not evaluated: a formula
+    cell is refused with its address), dates become ``YYYY-MM-DD``.
+    """
+    name = display or str(path)
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise DataError("reading .xlsx needs openpyxl: pip install openpyxl", path=name) from None
+    import datetime as dt
+    import zipfile
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except FileNotFoundError:
+        raise DataError(f"the {kind} does not exist; check the path", path=name) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DataError(f"is not a readable .xlsx workbook ({exc}); save it again as Excel Workbook (.xlsx) "
+                        "or as CSV UTF-8", path=name) from None
+    sheet = book.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    try:
+        header = tuple(str(h).strip() if h is not None else "" for h in next(values))
+    except StopIteration:
+        raise DataError(f"is empty; a {kind} starts with a header row", path=name) from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataError(f"the header lacks column(s) {', '.join(missing)}", path=name, line=1)
+    rows = []
+    for number, cells in enumerate(values, start=2):
+        record: dict[str, str] = {}
+        for column, cell in zip(header, cells):
+            if cell is None:
+                text = ""
+            elif isinstance(cell, dt.datetime):
+                text = cell.date().isoformat()
+            elif isinstance(cell, dt.date):
+                text = cell.isoformat()
+            elif isinstance(cell, float) and cell.is_integer():
+                text = str(int(cell))
+            else:
+                text = str(cell)
+            if text.startswith("=") and len(text) > 1:
+                raise DataError(f"column {column!r} holds a formula ({text[:40]!r}); "
+                                "replace it by its value (copy, paste values)", path=name, line=number)
+            record[column] = text
+        if any(v.strip() for v in record.values()):
+            rows.append(Row(name, number, record))
+    book.close()
+    return Table(name, header, rows)

@@ -1,0 +1,329 @@
+"""Ingesting sources: CORDIS exports, RDF files, SPARQL endpoints; identity, provenance, atomicity."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from echos_graph import open_store
+from echos_graph.cli import cli
+from echos_graph.errors import DataError, NotConformingError
+from echos_graph.ingest import ingest_source, source_name
+from echos_graph.namespaces import graph_iri, id_iri
+from echos_graph.queries import run_query
+from echos_graph.results import to_rows
+
+DATA = Path(__file__).resolve().parent / "data"
+REPO = Path(__file__).resolve().parent.parent
+AWKWARD = DATA / "cordis-awkward"
+BAD = DATA / "cordis-bad"
+
+
+def select(store, sparql: str) -> list[dict[str, str]]:
+    result = store.query(sparql)
+    return [{v.value: row[v.value].value for v in result.variables if row[v.value] is not None} for row in result]
+
+
+def dump(store) -> bytes:
+    out = __import__("io").BytesIO()
+    store.dump(out, ox.RdfFormat.N_QUADS)
+    return b"\n".join(sorted(out.getvalue().splitlines()))
+
+
+# -- CORDIS --------------------------------------------------------------------------
+
+
+def test_awkward_cordis_export_is_read_by_header_name(store_copy) -> None:
+    report = ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
+    assert report.validation.conforms, report.validation.text()
+    # The folder's README: 4 projects, 11 participations, 7 organisations, one coordinator per project.
+    counts = select(store_copy, """
+        SELECT (COUNT(DISTINCT ?p) AS ?projects) (COUNT(DISTINCT ?part) AS ?parts) (COUNT(DISTINCT ?o) AS ?orgs)
+        WHERE { GRAPH ?g { ?p eurio:hasInvolvedParty ?part . ?part eurio:isRoleOf ?o }
+                FILTER(STRSTARTS(STR(?g), "https://w3id.org/echos-graph/id/graph/cordis-awkward")) }""")
+    assert counts == [{"projects": "4", "parts": "11", "orgs": "7"}]
+    coordinators = select(store_copy, """
+        SELECT ?p (COUNT(?part) AS ?n) WHERE { ?p eurio:hasInvolvedParty ?part . ?part echo:role id:role\\/coordinator .
+          FILTER(STRSTARTS(STR(?p), "https://w3id.org/echos-graph/id/project/1019")) } GROUP BY ?p""")
+    assert sorted(r["n"] for r in coordinators) == ["1", "1", "1", "1"]
+
+
+def test_awkward_cordis_values_survive_quotes_separators_newlines_and_codes(store_copy) -> None:
+    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
+    titles = {r["t"] for r in select(store_copy, "SELECT ?t WHERE { id:project\\/101900001 dcterms:title ?t }")}
+    assert titles == {'Synthetic "awkward" title; part one\nand part two'}
+    greek = select(store_copy, "SELECT DISTINCT ?c WHERE { id:organisation\\/pic\\/999900001 echo:country/skos:notation ?c }")
+    uk = select(store_copy, "SELECT DISTINCT ?c WHERE { id:organisation\\/pic\\/999900002 echo:country/skos:notation ?c }")
+    assert (greek, uk) == ([{"c": "GR"}], [{"c": "GB"}])
+    amounts = {r["a"] for r in select(store_copy, "SELECT ?a WHERE { ?p echo:ecContribution ?a }")}
+    assert {"212500.5", "137499.25"} <= amounts
+    names = {r["n"] for r in select(store_copy, "SELECT ?n WHERE { id:organisation\\/pic\\/999900005 skos:prefLabel ?n }")}
+    assert names == {'Synthetic Foundation 00005; Patients "First"'}
+
+
+def test_cordis_activity_type_becomes_a_sector_marked_inferred(store_copy) -> None:
+    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
+    rows = select(store_copy, """
+        SELECT ?type ?sector ?status WHERE {
+          ?o echo:cordisActivityType/skos:notation ?type .
+          GRAPH ?g { ?o org:classification ?s } ?s skos:notation ?sector . ?g echo:verificationStatus ?status
+          FILTER(STRSTARTS(STR(?g), "https://w3id.org/echos-graph/id/graph/cordis-awkward")) }""")
+    assert rows
+    crosswalk = {"HES": "ACA", "REC": "RES", "PRC": "IND", "PUB": "GOV", "OTH": "NGO"}  # ontology/sectors.ttl
+    assert all(crosswalk[r["type"]] == r["sector"] for r in rows)
+    assert {r["status"] for r in rows} == {id_iri("verification", "inferred")}
+
+
+def test_cordis_zip_as_downloaded_gives_the_same_facts_as_the_folder(tmp_path: Path, built_dir: Path) -> None:
+    archive = tmp_path / "cordis-HORIZONprojects-csv.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in ("project.csv", "organization.csv"):
+            z.write(AWKWARD / name, f"csv/{name}")
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(built_dir, a)
+    shutil.copytree(built_dir, b)
+    ingest_source(open_store(a), "cordis", str(AWKWARD), name="cordis-x")
+    ingest_source(open_store(b), "cordis", str(archive), name="cordis-x")
+    facts = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } ?g a echo:EvidenceGraph ; dcterms:isPartOf id:graph\\/cordis-x }"
+    assert sorted(map(str, select(open_store(a), facts))) == sorted(map(str, select(open_store(b), facts)))
+
+
+@pytest.mark.parametrize(("case", "where", "fragment"), [
+    ("comma-separator", "project.csv:1", "separator"),
+    ("latin1-encoding", "organization.csv:3", "is not UTF-8"),
+    ("missing-organisationID", "organization.csv:1", "organisationID"),
+    ("duplicate-project-id", "project.csv:4", "repeats project 101900011"),
+    ("malformed-startDate", "project.csv:3", "'01/04/2023'"),
+    ("malformed-ecContribution", "organization.csv:3", "'12k'"),
+    ("empty-organization", "organization.csv", "no participation"),
+    ("zero-byte-file", "project.csv", "is empty"),
+])
+def test_broken_cordis_export_fails_clearly_and_leaves_the_store_unchanged(store_copy, case, where, fragment) -> None:
+    before = dump(store_copy)
+    with pytest.raises(DataError) as error:
+        ingest_source(store_copy, "cordis", str(BAD / case))
+    assert where in str(error.value) and fragment in str(error.value)
+    assert dump(store_copy) == before
+
+
+def test_broken_export_through_the_command_exits_2_without_a_traceback(runner, store_copy) -> None:
+    result = runner.invoke(cli, ["ingest", "cordis", str(BAD / "malformed-startDate"), "--store", store_copy.location])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "YYYY-MM-DD" in result.output
+
+
+def test_missing_export_is_a_clear_error(store_copy, tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="does not exist"):
+        ingest_source(store_copy, "cordis", str(tmp_path / "nowhere.zip"))
+
+
+# -- identity, provenance, replacement -------------------------------------------------
+
+
+def _cordis_with_a_bundled_organisation(tmp_path: Path) -> Path:
+    """The awkward export with one organisation renamed to SINTEF in Norway, as CORDIS would write it."""
+    folder = tmp_path / "cordis"
+    shutil.copytree(AWKWARD, folder)
+    path = folder / "organization.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    row = next(line for line in text.splitlines() if '"999900004"' in line)
+    fields = row.split(";")
+    header = text.splitlines()[0].split(";")
+    fields[header.index('"name"')] = '"SINTEF"'
+    fields[header.index('"country"')] = '"NO"'
+    path.write_text(text.replace(row, ";".join(fields)), encoding="utf-8")
+    return folder
+
+
+def test_organisation_known_from_another_source_is_one_node_and_the_match_is_recorded(store_copy, tmp_path) -> None:
+    report = ingest_source(store_copy, "cordis", str(_cordis_with_a_bundled_organisation(tmp_path)), name="cordis-m")
+    assert report.matches == 1
+    sintef = id_iri("organisation", "NO", "sintef")
+    assert select(store_copy, f"SELECT ?pic WHERE {{ <{sintef}> echo:pic ?pic }}") == [{"pic": "999900004"}]
+    assert len(select(store_copy, f"SELECT ?n WHERE {{ <{sintef}> skos:prefLabel ?n }}")) == 1
+    match = select(store_copy, f"SELECT ?rule ?key WHERE {{ ?m a echo:IdentityMatch ; echo:matchedOrganisation <{sintef}> ;"
+                               " echo:matchRule ?rule ; echo:matchKey ?key }")
+    assert match == [{"rule": "name-country", "key": "NO/sintef"}]
+    assert select(store_copy, 'SELECT ?o WHERE { ?o echo:pic "999900004" }') == [{"o": sintef}]
+
+
+def test_reingest_gives_the_same_iris_and_replaces_only_its_own_graphs(store_copy) -> None:
+    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
+    first = dump(store_copy)
+    bundled_before = [g for g in store_copy.named_graphs() if "/graph/bundled" in g]
+    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
+    second = dump(store_copy)
+    times = (b"startedAtTime", b"endedAtTime")
+    strip = lambda d: [line for line in d.splitlines() if not any(t in line for t in times)]  # noqa: E731
+    assert strip(first) == strip(second)
+    assert [g for g in store_copy.named_graphs() if "/graph/bundled" in g] == bundled_before
+
+
+def test_every_ingested_fact_can_be_traced_to_its_source(store_copy) -> None:
+    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
+    rows = to_rows(run_query(store_copy, "fact-provenance", {"subject": "id:project/101900001"}))[1]
+    assert rows and all(r[3] == "id:verification/confirmed" for r in rows if r[1] == "dcterms:title")
+    source = select(store_copy, """SELECT ?checksum ?bytes ?records WHERE { id:graph\\/cordis-awkward prov:wasDerivedFrom ?f .
+        ?f dcterms:title "organization.csv" ; echo:checksum ?checksum ; dcat:byteSize ?bytes ; echo:recordCount ?records }""")
+    assert source[0]["records"] == "11" and source[0]["checksum"].startswith("sha256:")
+
+
+def test_source_name_comes_from_the_file() -> None:
+    assert source_name("rdf", "/x/Partners List.ttl") == "rdf-partners-list"
+
+
+# -- RDF files -----------------------------------------------------------------------
+
+
+RDF_TTL = """@prefix echo: <https://w3id.org/echos-graph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+<https://example.org/org/oslo-cancer-cluster> a echo:Organisation ;
+    skos:prefLabel "Oslo Cancer Cluster" ;
+    echo:country <https://w3id.org/echos-graph/id/country/NO> ;
+    org:classification <https://w3id.org/echos-graph/id/sector/IND> .
+<https://example.org/org/new> a echo:Organisation ;
+    skos:prefLabel "A New Patient Association" ;
+    echo:country <https://w3id.org/echos-graph/id/country/NO> ;
+    org:classification <https://w3id.org/echos-graph/id/sector/PAT> .
+"""
+
+
+@pytest.mark.parametrize("suffix,fmt", [(".ttl", ox.RdfFormat.TURTLE), (".nq", ox.RdfFormat.N_QUADS),
+                                        (".trig", ox.RdfFormat.TRIG), (".jsonld", ox.RdfFormat.JSON_LD),
+                                        (".rdf", ox.RdfFormat.RDF_XML), (".nt", ox.RdfFormat.N_TRIPLES)])
+def test_rdf_file_in_every_syntax_is_merged_and_matched(store_copy, tmp_path: Path, suffix, fmt) -> None:
+    quads = list(ox.parse(RDF_TTL, format=ox.RdfFormat.TURTLE))
+    path = tmp_path / f"partners{suffix}"
+    if fmt.supports_datasets:
+        quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("https://example.org/g")) for q in quads]
+    path.write_bytes(ox.serialize(quads if fmt.supports_datasets else [ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=fmt))
+    report = ingest_source(store_copy, "rdf", str(path), name="rdf-partners", options={"verification": "probable"})
+    assert report.validation.conforms and report.matches == 1
+    occ = id_iri("organisation", "NO", "oslo-cancer-cluster")
+    assert select(store_copy, f"SELECT ?s WHERE {{ <{occ}> org:classification ?s }}")
+    assert len(select(store_copy, f"SELECT ?n WHERE {{ <{occ}> skos:prefLabel ?n }}")) == 1
+    assert bool(store_copy.query("ASK { <https://example.org/org/new> a echo:Organisation }"))
+
+
+def test_rdf_syntax_error_names_the_file_and_position(store_copy, tmp_path: Path) -> None:
+    path = tmp_path / "broken.ttl"
+    path.write_text("@prefix ex: <http://e/> .\nex:a ex:b .\n")
+    before = dump(store_copy)
+    with pytest.raises(DataError, match=r"broken\.ttl.*not valid"):
+        ingest_source(store_copy, "rdf", str(path))
+    assert dump(store_copy) == before
+
+
+def test_rdf_that_breaks_the_shapes_is_refused_with_a_report(store_copy, tmp_path: Path) -> None:
+    path = tmp_path / "nameless.ttl"
+    path.write_text("<https://example.org/x> a <https://w3id.org/echos-graph/ontology#Organisation> .\n")
+    before = dump(store_copy)
+    with pytest.raises(NotConformingError) as error:
+        ingest_source(store_copy, "rdf", str(path))
+    assert "https://example.org/x" in error.value.report.text()
+    assert dump(store_copy) == before
+
+
+def test_xml_external_entities_are_never_read(store_copy, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    path = tmp_path / "xxe.rdf"
+    path.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [ <!ENTITY xxe SYSTEM "file://{secret}"> ]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/a"><ex:p>&xxe;</ex:p></rdf:Description>
+</rdf:RDF>""")
+    try:
+        ingest_source(store_copy, "rdf", str(path))
+    except (DataError, NotConformingError):
+        pass
+    assert b"TOP-SECRET" not in dump(store_copy)
+
+
+# -- SPARQL endpoints ------------------------------------------------------------------
+
+
+def test_construct_answer_of_a_served_endpoint_is_ingested(served: str, tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    from echos_graph import build
+
+    build(store)
+    report = ingest_source(store, "sparql", served + "/sparql", name="peer",
+                           options={"query": "construct-organisations"})
+    assert report.validation.conforms
+    # every organisation of the peer (the same bundled data) is recognised: one node each
+    organisations = select(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a echo:Organisation }")
+    bundled = select(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?o a echo:Organisation } "
+                            "FILTER(STRSTARTS(STR(?g), STR(id:graph\\/bundled))) }")
+    assert organisations == bundled
+    assert report.matches == int(bundled[0]["n"])
+
+
+def test_unreachable_endpoint_is_a_remote_error(store_copy) -> None:
+    from echos_graph.errors import RemoteError
+
+    with pytest.raises(RemoteError, match="cannot reach|failed"):
+        ingest_source(store_copy, "sparql", "http://127.0.0.1:9/sparql")
+
+
+def test_busy_endpoint_is_retried_with_back_off(monkeypatch) -> None:
+    import urllib.error
+
+    from echos_graph.ingest import sparql
+
+    calls, waits = [], []
+
+    class Busy:
+        def query(self):
+            calls.append(1)
+            if len(calls) < 3:
+                raise urllib.error.HTTPError("http://x", 503, "Service Unavailable", {"Retry-After": "2"}, None)
+            return type("R", (), {"response": type("B", (), {"read": lambda self: b"<http://e/s> <http://e/p> 1 ."})()})()
+
+    import SPARQLWrapper
+
+    real = SPARQLWrapper.SPARQLWrapper
+
+    class Wrapper(real):  # type: ignore[misc,valid-type]
+        def query(self):  # noqa: D102
+            return Busy().query()
+
+    monkeypatch.setattr(SPARQLWrapper, "SPARQLWrapper", Wrapper)
+    body = sparql.fetch_construct("http://127.0.0.1:9/sparql", "CONSTRUCT WHERE { ?s ?p ?o }", sleep=waits.append)
+    assert body.startswith(b"<http://e/s>")
+    assert len(calls) == 3 and waits == [2.0, 2.0]
+
+
+# -- never half-written ------------------------------------------------------------------
+
+
+def test_kill_9_during_an_ingest_leaves_the_store_as_it_was(store_copy, tmp_path: Path) -> None:
+    export = tmp_path / "s1k"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate_cordis.py"), "--scale", "s1k", "--out", str(export)],
+                   check=True, capture_output=True, timeout=120)
+    before = dump(store_copy)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    for delay in (0.3, 0.8, 1.5):
+        proc = subprocess.Popen([sys.executable, "-m", "echos_graph.cli", "ingest", "cordis", str(export),
+                                 "--store", store_copy.location], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        fresh = open_store(store_copy.location)
+        assert dump(fresh) == before, f"the store changed after a kill at {delay} s"
+    finished = subprocess.run([sys.executable, "-m", "echos_graph.cli", "ingest", "cordis", str(export),
+                               "--store", store_copy.location], env=env, capture_output=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert dump(open_store(store_copy.location)) != before
+    assert graph_iri("cordis-s1k") in open_store(store_copy.location).named_graphs()
