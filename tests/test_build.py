@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from echos_graph import build, open_store
 from echos_graph.errors import DataError, NotConformingError
 from echos_graph.ingest import bundled
-from echos_graph.namespaces import ECHO, ID, ORG, PROV
+from echos_graph.namespaces import ECHO, ID, PROV
 from echos_graph.validate import store_graph, validate_store
 
 BUNDLED = "https://w3id.org/echos-graph/id/graph/bundled"

@@ -32,7 +32,21 @@ from rdflib.namespace import VANN
 
 from . import namespaces as _ns
 from .errors import OntologyError
-from .namespaces import BASE, DCTERMS, ECHO, EURIO, FOAF, ID, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SKOS
+from .namespaces import (
+    BASE,
+    DCTERMS,
+    ECHO,
+    EURIO,
+    FOAF,
+    ID,
+    ORG,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+)
 from .resources import ontology_dir
 
 #: The ontology and its SKOS schemes, in load order (the shapes are separate).
@@ -329,12 +343,12 @@ def _disjoint_clashes(graph: Graph) -> list[str]:
     """List individuals whose asserted types include two disjoint classes."""
     pairs = {frozenset(pair) for pair in graph.subject_objects(OWL.disjointWith)}
     for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(graph.items(graph.value(node, OWL.members)))
+        members = list(graph.items(graph.value(node, OWL.members)))  # type: ignore[arg-type]
         pairs.update(frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1:])
-    clashes = set()
+    clashes: set[str] = set()
     for thing in set(graph.subjects(RDF.type, None)):
         kinds = {sup for cls in graph.objects(thing, RDF.type) for sup in graph.transitive_objects(cls, RDFS.subClassOf)}
-        clashes.update(f"{_curie(thing)} is both " + " and ".join(sorted(_curie(c) for c in pair))
+        clashes.update(f"{_curie(thing)} is both " + " and ".join(sorted(_curie(c) for c in pair))  # type: ignore[arg-type]
                        for pair in pairs if len(pair) == 2 and pair <= kinds)
     return sorted(clashes)
 
@@ -362,7 +376,7 @@ def _lint_annotations(graph: Graph) -> Iterator[LintIssue]:
             if graph.value(term, predicate) is None:
                 yield LintIssue(code, str(term), f"{_curie(term)} has no {_curie(predicate)}; add {what}")
         for label in graph.objects(term, RDFS.label):
-            labelled[label].append(term)
+            labelled[label].append(term)  # type: ignore[index]
     for label, terms in labelled.items():
         for term in terms if len(terms) > 1 else ():
             others = ", ".join(_curie(t) for t in sorted(terms) if t != term)
@@ -410,7 +424,7 @@ def _lint_structure(graph: Graph) -> Iterator[LintIssue]:
         for prop, target in graph.subject_objects(axiom):
             kinds = set(graph.objects(target, RDF.type))
             if isinstance(target, Literal) or (kinds & _NOT_CLASSES and OWL.Class not in kinds):
-                yield LintIssue(code, str(prop), f"{_curie(prop)} has {_curie(axiom)} {target}, which is not a class")
+                yield LintIssue(code, str(prop), f"{_curie(prop)} has {_curie(axiom)} {target}, which is not a class")  # type: ignore[arg-type]
 
 
 def _import_ontpub() -> Any:
@@ -460,8 +474,8 @@ def _render_schemes(graph: Graph) -> str:
         rows = []
         for concept in sorted(graph.subjects(SKOS.inScheme, scheme), key=lambda c: str(graph.value(c, SKOS.notation))):
             links = [f'{mapping.fragment}: <a href="#{_anchor(target)}">'
-                     f"{html.escape(str(graph.value(target, SKOS.prefLabel) or target))} ({_curie(target)})</a>"
-                     for mapping in _MAPPINGS for target in sorted(graph.objects(concept, mapping))]
+                     f"{html.escape(str(graph.value(target, SKOS.prefLabel) or target))} ({_curie(target)})</a>"  # type: ignore[arg-type]
+                     for mapping in _MAPPINGS for target in sorted(graph.objects(concept, mapping))]  # type: ignore[type-var]
             cells = [f"<code>{_text(graph, concept, SKOS.notation)}</code>", _text(graph, concept, SKOS.prefLabel),
                      _text(graph, concept, SKOS.altLabel), _text(graph, concept, SKOS.definition), "<br>".join(links)]
             rows.append(f'<tr id="{_anchor(concept)}">' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")

@@ -92,7 +92,7 @@ class RemoteStore(GraphStore):
         except Exception as exc:  # urllib raises many kinds; all mean the endpoint failed
             raise RemoteError(f"the SPARQL endpoint {self.url} failed: {exc}") from None
         if kind in ("CONSTRUCT", "DESCRIBE"):
-            return _TriplesList(ox.parse(response, ox.RdfFormat.TURTLE))
+            return _TriplesList(ox.parse(response, ox.RdfFormat.TURTLE))  # type: ignore[return-value]
         return ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
 
     def named_graphs(self) -> list[str]:
@@ -154,7 +154,7 @@ class _RemoteTransaction(Transaction):
                 (ox.Triple(q.subject, q.predicate, q.object) for q in self.staged.quads_for_pattern(None, None, None, graph)),
                 format=ox.RdfFormat.N_TRIPLES,
             )
-            parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {body.decode()} }} }}")
+            parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {(body or b'').decode()} }} }}")
         if not parts:
             return
         wrapper = self.remote._wrapper(self.remote.update_url)

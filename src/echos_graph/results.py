@@ -130,7 +130,7 @@ def serialize_result(result: QueryResult, fmt: str) -> bytes:
     if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         if fmt not in SOLUTION_FORMATS:
             raise QueryError(f"format {fmt!r} is not one for SELECT or ASK results; use one of {', '.join(SOLUTION_FORMATS)}")
-        return result.serialize(format=SOLUTION_FORMATS[fmt][0])
+        return result.serialize(format=SOLUTION_FORMATS[fmt][0]) or b""
     if fmt not in GRAPH_FORMATS:
         raise QueryError(f"format {fmt!r} is not one for CONSTRUCT or DESCRIBE results; use one of {', '.join(GRAPH_FORMATS)}")
     return ox.serialize(result, format=triples_format(fmt), prefixes=PREFIXES) or b""

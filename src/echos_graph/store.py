@@ -198,7 +198,7 @@ class GraphStore(ABC):
         if format.supports_datasets:
             ox.serialize(self._all_quads(), output, format, prefixes=PREFIXES)
             return
-        ox.serialize(self.query(internal_query("all-triples")), output, format, prefixes=PREFIXES)
+        ox.serialize(self.query(internal_query("all-triples")), output, format, prefixes=PREFIXES)  # type: ignore[arg-type]
 
     def _all_quads(self) -> Iterator[ox.Quad]:
         """Yield every quad of every named graph."""

@@ -17,15 +17,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .. import __version__
+from ..namespaces import (
+    DCTERMS,
+    ECHO,
+    EURIO,
+    FOAF,
+    ID,
+    ORG,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    id_iri,
+)
 from ..schemes import Schemes
-from ..namespaces import DCTERMS, ECHO, EURIO, FOAF, ID, ORG, RDF, RDFS, SKOS, XSD, id_iri
-from .evidence import IngestResult, SourceBuilder, lit, node
+from .evidence import Fact, IngestResult, SourceBuilder, lit, node
 from .tabular import Row, read_csv
 
 __all__ = ["FILES", "SOURCE_NAME", "IngestResult", "ingest_bundled"]
@@ -139,7 +150,7 @@ class _Ingest:
         for row in self.rows("countries.csv"):
             c = self.country(row, "iso2")
             status = row.choice("status", _COUNTRY_STATUSES)
-            facts = [(c, node(SKOS.prefLabel), lit(row.need("name"), lang="en")),
+            facts: list[Fact] = [(c, node(SKOS.prefLabel), lit(row.need("name"), lang="en")),
                      (c, node(ECHO.countryStatus), node(ID[f"country-status/{status}"]))]
             if row.get("note"):
                 facts.append((c, node(RDFS.comment), lit(row.get("note"), lang="en")))
@@ -154,7 +165,7 @@ class _Ingest:
             self.organisations.add(key)
             org = node(id_iri("organisation", key))
             self.origins[org.value] = f"{row.file}:{row.line}"
-            facts = [(org, node(RDF.type), node(ECHO.Organisation)),
+            facts: list[Fact] = [(org, node(RDF.type), node(ECHO.Organisation)),
                      (org, node(SKOS.prefLabel), lit(row.need("name"))),
                      (org, node(ECHO.country), self.country(row, "country_iso2"))]
             facts += [(org, node(SKOS.altLabel), lit(n)) for n in _split(row.get("alt_names"))]
@@ -189,7 +200,7 @@ class _Ingest:
             self.origins[ini.value] = f"{row.file}:{row.line}"
             kind = row.choice("kind", _KINDS)
             label = row.get("acronym") or row.need("title")
-            facts = [(ini, node(RDF.type), node(_KINDS[kind])),
+            facts: list[Fact] = [(ini, node(RDF.type), node(_KINDS[kind])),
                      (ini, node(SKOS.prefLabel), lit(label)),
                      (ini, node(DCTERMS.title), lit(row.need("title"), lang="en"))]
             for column, prop in (("grant_agreement", ECHO.grantAgreement), ("programme", ECHO.programme),
@@ -231,7 +242,7 @@ class _Ingest:
             seen.add((ini_key, org_key, role))
             part = node(id_iri("participation", ini_key, org_key, role))
             self.origins[part.value] = f"{row.file}:{row.line}"
-            facts = [(node(str(ID) + ini_key), node(EURIO.hasInvolvedParty), part),
+            facts: list[Fact] = [(node(str(ID) + ini_key), node(EURIO.hasInvolvedParty), part),
                      (part, node(RDF.type), node(ECHO.Participation)),
                      (part, node(EURIO.isRoleOf), node(id_iri("organisation", org_key))),
                      (part, node(ECHO.role), node(ID[f"role/{role}"])),
@@ -252,7 +263,7 @@ class _Ingest:
                 raise row.fail("country_iso2", f"repeats {code!r}; one national hub per country")
             hub = node(id_iri("hub", code))
             self.origins[hub.value] = f"{row.file}:{row.line}"
-            facts = [(hub, node(RDF.type), node(ECHO.CancerMissionHub)),
+            facts: list[Fact] = [(hub, node(RDF.type), node(ECHO.CancerMissionHub)),
                      (hub, node(SKOS.prefLabel), lit(row.need("name"))),
                      (hub, node(ECHO.country), self.country(row, "country_iso2")),
                      (hub, node(ECHO.hubLevel), node(_LEVELS[row.choice("level", _LEVELS)])),
@@ -272,7 +283,7 @@ class _Ingest:
             role = row.choice("role", _MEMBERSHIP_ROLES)
             membership = node(id_iri("membership", code, org_key, role))
             self.origins[membership.value] = f"{row.file}:{row.line}"
-            facts = [(membership, node(RDF.type), node(ORG.Membership)),
+            facts: list[Fact] = [(membership, node(RDF.type), node(ORG.Membership)),
                      (membership, node(ORG.member), node(id_iri("organisation", org_key))),
                      (membership, node(ORG.organization), node(id_iri("hub", code))),
                      (membership, node(ORG.role), node(ID[f"role/{role}"]))]

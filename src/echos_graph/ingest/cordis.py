@@ -28,12 +28,23 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import DataError
-from ..namespaces import DCTERMS, ECHO, EURIO, ID, ORG, RDF, SKOS, XSD, graph_iri, id_iri
+from ..namespaces import (
+    DCTERMS,
+    ECHO,
+    EURIO,
+    ID,
+    ORG,
+    RDF,
+    SKOS,
+    XSD,
+    graph_iri,
+    id_iri,
+)
 from ..schemes import Schemes
 from .evidence import Evidence, IngestResult, SourceBuilder
 from .identity import IdentityIndex, OrganisationKeys
 from .nquads import NQuadsFile, iri, literal
-from .tabular import Row, Table, decode, read_csv_text
+from .tabular import Row, Table, decode, iter_csv_text, read_csv_text
 
 __all__ = ["CORDIS_DOI", "ROLES", "read_cordis"]
 
@@ -204,16 +215,14 @@ def read_cordis(
     prefix, project_text, org_text, files = _files(location)
     projects_table = read_csv_text(project_text, prefix + "project.csv", delimiter=";",
                                    required=_PROJECT_REQUIRED, kind="CORDIS project.csv")
-    orgs_table = read_csv_text(org_text, prefix + "organization.csv", delimiter=";",
-                               required=_ORG_REQUIRED, kind="CORDIS organization.csv")
-    display = str(location)
+    del project_text
+    org_file = prefix + "organization.csv"
+    _, org_rows = iter_csv_text(org_text, org_file, delimiter=";", required=_ORG_REQUIRED,
+                                kind="CORDIS organization.csv")
     projects = _projects(projects_table)
-    if projects and not orgs_table.rows:
-        raise DataError(f"has no participation rows but project.csv lists {len(projects)} project(s); the export "
-                        "looks incomplete (every grant has at least its coordinator): download it again",
-                        path=orgs_table.file)
     builder = SourceBuilder(source, f"CORDIS export {location.name}", "cordis")
     urls = source_urls or (CORDIS_DOI,)
+    display = str(location)
     facts = iri(builder.evidence_graph(Evidence(urls, verification, f"CORDIS export read from {location.name}", display)))
     sectors = iri(builder.evidence_graph(Evidence(
         urls, "inferred", "sector mapped by echos-graph from the CORDIS activity type through the crosswalk in "
@@ -221,10 +230,11 @@ def read_cordis(
     origins: dict[str, str] = {}
     organisations: dict[str, _Organisation] = {}
     seen: set[tuple[str, str, str]] = set()
-    rows = orgs_table.rows
-    total = len(rows)
-    participations: list[tuple[str, str, str, Row]] = []
-    for done, row in enumerate(rows, start=1):
+    total = org_text.count("\n")  # an upper bound of the rows, for the progress bar
+    participations: list[tuple[str, str, str, int, str | None, int | None]] = []
+    done = 0
+    for done, row in enumerate(org_rows, start=1):
+        values = row.values
         grant = row.need("projectID")
         if grant not in projects:
             raise row.fail("projectID", f"has {grant!r}, which is not an id in project.csv; "
@@ -242,6 +252,7 @@ def read_cordis(
                            "each participation has one row")
         seen.add(key)
         org = organisations.get(pic)
+        name = (values.get("name") or "").strip()
         if org is None:
             activity = row.get("activityType").upper()
             if activity and activity not in schemes.cordis_sectors:
@@ -249,11 +260,22 @@ def read_cordis(
                                f"{', '.join(sorted(schemes.cordis_sectors))}")
             org = organisations[pic] = _Organisation(pic, row.need("name"), _country(row), row.line,
                                                      row.get("shortName"), activity)
-        elif row.get("name") and row.get("name") != org.name:
-            org.names.add(row.get("name"))
-        participations.append((grant, pic, role, row))
-        if progress is not None and (done % 10000 == 0 or done == total):
-            progress(done, total)
+        elif name and name != org.name:
+            org.names.add(name)
+        order = (values.get("order") or "").strip()
+        if order and (not order.isdigit() or int(order) < 1):
+            raise row.fail("order", f"has {order!r}; the order of a participant is a whole number from 1")
+        participations.append((grant, pic, role, row.line, _number(row, "ecContribution"),
+                               int(order) if order else None))
+        if progress is not None and done % 10000 == 0:
+            progress(done, max(total, done))
+    del org_text
+    if progress is not None:
+        progress(done, done)
+    if projects and not participations:
+        raise DataError(f"has no participation rows but project.csv lists {len(projects)} project(s); the export "
+                        "looks incomplete (every grant has at least its coordinator): download it again",
+                        path=org_file)
     out = NQuadsFile()
     try:
         q = out.quad
@@ -263,9 +285,9 @@ def read_cordis(
             try:
                 uri = identity.resolve(OrganisationKeys(org.name, org.country, pic=pic))
             except DataError as exc:
-                raise DataError(str(exc), path=orgs_table.file, line=org.line) from None
+                raise DataError(str(exc), path=org_file, line=org.line) from None
             org_iris[pic] = uri
-            origins[uri] = f"{orgs_table.file}:{org.line}"
+            origins[uri] = f"{org_file}:{org.line}"
             s = iri(uri)
             q(s, _TYPE, _ORGANISATION, facts)
             if identity.is_existing(uri):
@@ -305,30 +327,26 @@ def read_cordis(
                 if value:
                     q(s, prop, literal(value), facts)
         participation_base = id_iri("participation", "project") + "/"
-        for grant, pic, role, row in participations:
+        for grant, pic, role, line, amount, order_value in participations:
             org_uri = org_iris[pic]
             uri = f"{participation_base}{grant}/{org_uri.rsplit('/organisation/', 1)[1]}/{role}"
-            origins[uri] = f"{orgs_table.file}:{row.line}"
+            origins[uri] = f"{org_file}:{line}"
             p = f"<{uri}>"
             q(project_iris[grant], _INVOLVED, p, facts)
             q(p, _TYPE, _PARTICIPATION, facts)
             q(p, _ROLE_OF, f"<{org_uri}>", facts)
             q(p, _ROLE, _ROLE_IRIS[role], facts)
-            values = row.values
-            if (values.get("ecContribution") or "").strip():
-                q(p, _CONTRIBUTION, literal(_number(row, "ecContribution"), _DECIMAL), facts)  # type: ignore[arg-type]
-            order = (values.get("order") or "").strip()
-            if order:
-                if not order.isdigit() or int(order) < 1:
-                    raise row.fail("order", f"has {order!r}; the order of a participant is a whole number from 1")
-                q(p, _ORDER, literal(str(int(order)), _POSITIVE), facts)
+            if amount is not None:
+                q(p, _CONTRIBUTION, literal(amount, _DECIMAL), facts)
+            if order_value is not None:
+                q(p, _ORDER, literal(str(order_value), _POSITIVE), facts)
         path = out.finish()
     except BaseException:
         out.close()
         raise
-    counts = {"project.csv": len(projects), "organization.csv": total}
+    counts = {"project.csv": len(projects), "organization.csv": len(participations)}
     for name, path_read in files:
-        builder.add_file(name, path_read, counts.get(name, len(projects) + total))
+        builder.add_file(name, path_read, counts.get(name, len(projects) + len(participations)))
     ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     catalogue = builder.catalogue(version=__version__, started=started, ended=ended, location=str(location.resolve()),
                                   matches=identity.matches.values())

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from urllib.parse import quote
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from ..errors import DataError
-from .identity import Match
 from ..namespaces import DCAT, DCTERMS, ECHO, ID, PROV, RDF, RDFS, XSD, graph_iri
+from .identity import Match
 
-__all__ = ["VERIFICATION_STATUSES", "Evidence", "IngestResult", "SourceBuilder", "lit", "node"]
+__all__ = ["VERIFICATION_STATUSES", "Evidence", "Fact", "IngestResult", "SourceBuilder", "lit", "node"]
 
 #: The verification statuses a fact may carry (scheme id:verification).
 VERIFICATION_STATUSES = ("confirmed", "probable", "inferred", "unverified")
+
+#: One fact: subject, predicate and object terms.
+Fact = tuple[ox.NamedNode, ox.NamedNode, "ox.NamedNode | ox.Literal | ox.BlankNode"]
 
 
 def node(iri: str) -> ox.NamedNode:
@@ -94,7 +97,7 @@ class SourceBuilder:
         self._evidence.setdefault(iri, evidence)
         return iri
 
-    def add(self, evidence: Evidence, triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, object]]) -> str:
+    def add(self, evidence: Evidence, triples: Iterable[Fact]) -> str:
         """Add facts stated by ``evidence``; return the IRI of their evidence graph."""
         iri = self.evidence_graph(evidence)
         graph = ox.NamedNode(iri)

@@ -101,7 +101,8 @@ def import_triples(
     country = ox.NamedNode(str(ECHO.country))
     out = []
     for t in items:
-        s, o = rename.get(t.subject, t.subject), rename.get(t.object, t.object)  # type: ignore[call-overload]
+        s = rename.get(t.subject, t.subject)  # type: ignore[arg-type]
+        o = rename.get(t.object, t.object)  # type: ignore[arg-type]
         if t.subject in rename or identity.is_existing(s.value if isinstance(s, ox.NamedNode) else ""):
             if t.predicate == label:  # the other source names it; this name becomes an alternative
                 out.append(ox.Triple(s, alt, o))

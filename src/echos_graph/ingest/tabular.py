@@ -11,14 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError
 from .evidence import VERIFICATION_STATUSES, Evidence
 
-__all__ = ["Row", "Table", "decode", "read_csv", "read_csv_text", "read_xlsx"]
+__all__ = ["Row", "Table", "decode", "iter_csv_text", "read_csv", "read_csv_text", "read_xlsx"]
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -46,7 +46,7 @@ class Row:
             raise self.fail(column, "is empty; every row needs a value there")
         return value
 
-    def choice(self, column: str, allowed: Sequence[str] | dict[str, object], *, optional: bool = False) -> str:
+    def choice(self, column: str, allowed: Sequence[str] | Mapping[str, object], *, optional: bool = False) -> str:
         """Return the value of ``column`` after checking it is one of ``allowed``."""
         value = self.get(column) if optional else self.need(column)
         if value and value not in allowed:
@@ -135,7 +135,19 @@ def read_csv(
 
 
 def read_csv_text(text: str, name: str, *, delimiter: str, required: Sequence[str], kind: str) -> Table:
-    """Parse decoded CSV ``text`` (see :func:`read_csv`)."""
+    """Parse decoded CSV ``text`` into a table (see :func:`read_csv`)."""
+    header, rows = iter_csv_text(text, name, delimiter=delimiter, required=required, kind=kind)
+    return Table(name, header, list(rows))
+
+
+def iter_csv_text(
+    text: str, name: str, *, delimiter: str, required: Sequence[str], kind: str
+) -> tuple[tuple[str, ...], Iterator[Row]]:
+    """Check the header of decoded CSV ``text`` and return it with an iterator over the rows.
+
+    The rows are parsed as they are consumed, so a large file never holds all
+    its records in memory at once.
+    """
     if not text.strip():
         raise DataError(f"is empty; a {kind} starts with a header row", path=name)
     if "\x00" in text:
@@ -158,21 +170,25 @@ def read_csv_text(text: str, name: str, *, delimiter: str, required: Sequence[st
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
         raise DataError(f"the header repeats column(s) {', '.join(dup)}; each column once", path=name, line=1)
-    rows: list[Row] = []
-    start = 2
-    try:
-        for fields in reader:
-            line, start = start, reader.line_num + 1
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            if len(fields) > len(header):
-                raise DataError(
-                    f"the row has {len(fields)} fields but the header has {len(header)}; a value holding "
-                    f"{delimiter!r} must be quoted with \"", path=name, line=line)
-            rows.append(Row(name, line, dict(zip(header, fields))))
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV: {exc}; check for an unbalanced quote (\")", path=name, line=start) from None
-    return Table(name, header, rows)
+
+    def rows() -> Iterator[Row]:
+        start = 2
+        width = len(header)
+        try:
+            for fields in reader:
+                line, start = start, reader.line_num + 1
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue
+                if len(fields) > width:
+                    raise DataError(
+                        f"the row has {len(fields)} fields but the header has {width}; a value holding "
+                        f"{delimiter!r} must be quoted with \"", path=name, line=line)
+                yield Row(name, line, dict(zip(header, fields)))
+        except csv.Error as exc:
+            raise DataError(f"malformed CSV: {exc}; check for an unbalanced quote (\")", path=name,
+                            line=start) from None
+
+    return header, rows()
 
 
 def read_xlsx(path: Path, *, required: Sequence[str] = (), display: str | None = None, kind: str = "file") -> Table:
