@@ -45,3 +45,11 @@ def test_every_module_declares_its_public_names_and_they_exist(module: str) -> N
 def test_package_exports_exist() -> None:
     for name in echos_graph.__all__:
         assert hasattr(echos_graph, name)
+
+
+def test_readme_python_snippet_runs(capsys) -> None:
+    """The Python example of the README works as printed."""
+    snippet = README.split("## From Python", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    exec(compile(snippet, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "Cancer Mission Hub Norway" in printed and "SINTEF" in printed

@@ -347,8 +347,8 @@ def test_an_organisation_without_a_name_fails_with_our_message(valid_data):
     conforms, messages = shacl_messages(valid_data)
     assert not conforms
     assert messages == [
-        "An organisation needs exactly one preferred name (skos:prefLabel); add a name column value "
-        "in organisations.csv, and put any other names in alt_names."
+        "An organisation needs exactly one preferred name (skos:prefLabel); give it one name and put "
+        "other names in skos:altLabel (alt_names column of a spreadsheet)."
     ]
 
 

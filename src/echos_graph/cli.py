@@ -46,6 +46,10 @@ class _Group(click.Group):
         except EchosGraphError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # a full disk, a lost mount: the store keeps its last published graph
+            click.echo(f"Error: {exc.strerror or exc}; any change in progress was abandoned and the store "
+                       "keeps its last published graph", err=True)
+            ctx.exit(StoreError.exit_code)
 
 
 store_option = click.option(

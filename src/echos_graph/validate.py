@@ -75,6 +75,14 @@ def store_graph(store: Any) -> rdflib.Graph:
     return graph
 
 
+def _path_text(results: rdflib.Graph, path: Any) -> str:
+    """Return a SHACL result path as text: an IRI, or ``^IRI`` for an inverse path."""
+    if path is None:
+        return ""
+    inverse = results.value(path, SH.inversePath) if isinstance(path, rdflib.BNode) else None
+    return f"^{inverse}" if inverse is not None else str(path)
+
+
 def validate_graph(data: rdflib.Graph, *, origins: Mapping[str, str] | None = None) -> ValidationReport:
     """Validate ``data`` against the shapes.
 
@@ -101,7 +109,7 @@ def validate_graph(data: rdflib.Graph, *, origins: Mapping[str, str] | None = No
             severity=compact(str(results.value(result, SH.resultSeverity) or SH.Violation)).replace("sh:", ""),
             focus=focus,
             label=str(label or ""),
-            path=str(results.value(result, SH.resultPath) or ""),
+            path=_path_text(results, results.value(result, SH.resultPath)),
             value=str(results.value(result, SH.value) or ""),
             message=str(results.value(result, SH.resultMessage) or "breaks a shape"),
             shape=str(results.value(result, SH.sourceShape) or ""),
@@ -132,6 +140,6 @@ def validate_file(path: Path) -> ValidationReport:
     except (OSError, SyntaxError, ValueError, rdflib.exceptions.ParserError) as exc:
         raise DataError(f"cannot parse it as RDF: {exc}", path=str(path)) from None
     graph = load_ontology()
-    for triple in data.triples((None, None, None)):
-        graph.add(triple)
+    for s, p, o, _ in data.quads((None, None, None, None)):
+        graph.add((s, p, o))
     return validate_graph(graph)

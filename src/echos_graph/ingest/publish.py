@@ -12,7 +12,6 @@ import pyoxigraph as ox
 
 from ..errors import DataError, NotConformingError
 from ..namespaces import graph_iri, slug
-from ..resources import internal_query
 from ..schemes import load_schemes
 from ..store import GraphStore
 from ..validate import ValidationReport
@@ -158,18 +157,8 @@ def ingest_source(
                        else " (use --allow-warnings to publish despite warnings)"),
                     report,
                 )
-            triples = _count(tx, graphs)
+            triples = report.triples
     finally:
         for path in result.files:
             path.unlink(missing_ok=True)
     return IngestReport(source, graph, result.records, triples, len(identity.matches), report)
-
-
-def _count(tx: Any, graphs: list[str]) -> int:
-    """Count the triples in ``graphs``."""
-    total = 0
-    for graph in graphs:
-        result = tx.query(internal_query("graph-size"), bindings={"graph": ox.NamedNode(graph)},
-                          union_default_graph=False)
-        total += int(next(iter(result))["triples"].value)
-    return total
