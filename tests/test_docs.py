@@ -31,7 +31,8 @@ def test_readme_gives_the_two_setup_commands() -> None:
 MODULES = ["builder", "errors", "export", "info", "namespaces", "ontology", "queries", "remote", "resources",
            "results", "service", "store", "validate", "ingest", "ingest.bundled", "ingest.evidence", "ingest.cordis", "ingest.identity",
            "ingest.nquads", "ingest.publish", "ingest.rdf", "ingest.sparql", "ingest.stakeholders", "ingest.tabular",
-           "schemes", "shapecheck"]
+           "schemes", "shapecheck", "analysis", "analysis.projection", "analysis.gaps", "analysis.recommend",
+           "analysis.diversity", "analysis.profile", "analysis.cache", "analysis.formatting"]
 
 
 @pytest.mark.parametrize("module", MODULES)

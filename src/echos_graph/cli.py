@@ -216,6 +216,62 @@ def template(kind: str, fmt: str | None, output: Path | None) -> None:
 
 @cli.command()
 @store_option
+@click.option("--hub", default=None, help="One hub (id:hub/NO, a full IRI) or a country without a hub (FR).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table", show_default=True)
+@click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="File listing the required sectors (notations or labels); default: the whole sector scheme.")
+@click.option("--recommend", "with_recommendations", is_flag=True,
+              help="With --hub: candidate organisations for each missing sector, ranked, with reasons.")
+@click.option("--per-sector", default=5, show_default=True, type=click.IntRange(1, 100),
+              help="Candidates per missing sector.")
+@click.option("--by-sector", is_flag=True, help="One row per hub and sector (present or missing).")
+@click.option("--without-hub", is_flag=True, help="List the Member States and Associated Countries with no hub.")
+@click.option("--no-cache", is_flag=True, help="Read the network from the store even if a cached copy exists.")
+def gaps(location: str, hub: str | None, fmt: str, profile: Path | None, with_recommendations: bool,
+         per_sector: int, by_sector: bool, without_hub: bool, no_cache: bool) -> None:
+    """Show each hub's sector gaps: sectors present and missing, coverage, diversity, collaboration.
+
+    With --recommend (and --hub), list real organisations that could fill each
+    missing sector: same country first, ranked by links to the hub's members,
+    centrality and shared Mission themes, each with its reason.
+
+    \b
+    Examples:
+      echos-graph gaps
+      echos-graph gaps --hub id:hub/NO --recommend
+      echos-graph gaps --without-hub --format csv > countries-without-hub.csv
+    """
+    import json
+
+    from .analysis import (countries_without_hub, hub_gaps, load_network, load_profile, recommend, render,
+                           render_rows)
+
+    if with_recommendations and not hub:
+        raise click.UsageError("--recommend needs --hub, e.g. --hub id:hub/NO")
+    net = load_network(_open(location), cache=not no_cache)
+    required = load_profile(profile, net.sectors) if profile else None
+    if without_hub:
+        click.echo(render(countries_without_hub(net), fmt))
+        return
+    found = hub_gaps(net, hub=hub, required=required)
+    if by_sector:
+        click.echo(render_rows([row for gap in found for row in gap.sector_rows()], fmt))
+        return
+    if not with_recommendations:
+        click.echo(render(found, fmt))
+        return
+    recs = recommend(net, hub, per_sector=per_sector, required=required)  # type: ignore[arg-type]
+    if fmt == "json":
+        click.echo(json.dumps({"gaps": [g.to_dict() for g in found], "recommendations": [r.to_dict() for r in recs]},
+                              indent=2, ensure_ascii=False))
+    elif fmt == "csv":  # one table only: CSV cannot hold two
+        click.echo(render(recs, fmt))
+    else:
+        click.echo(render(found, fmt) + "\n\n" + render(recs, fmt))
+
+
+@cli.command()
+@store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def info(location: str, fmt: str) -> None:
     """Show what the graph holds: triples per source and named graph, instances per class.

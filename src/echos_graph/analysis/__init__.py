@@ -1,0 +1,81 @@
+"""Network analyses of the stakeholder graph: pure functions, a graph (or a store) in, plain data out.
+
+- :mod:`~echos_graph.analysis.projection`: the graph as a :class:`Network` of
+  plain dicts, and its NetworkX projections (the one place RDF becomes
+  NetworkX);
+- :mod:`~echos_graph.analysis.gaps`: hub sector gaps, diversity, theme
+  coverage, whether a hub's members collaborate; countries with no hub;
+- :mod:`~echos_graph.analysis.diversity`: Shannon, Pielou and Simpson;
+- :mod:`~echos_graph.analysis.profile`: required-sector profiles;
+- :mod:`~echos_graph.analysis.recommend`: ranked candidates, with reasons,
+  for each sector a hub misses;
+- :mod:`~echos_graph.analysis.cache`: derived data kept per store generation;
+- :mod:`~echos_graph.analysis.formatting`: results as a table, CSV,
+  Markdown or JSON.
+
+The CLI, the web pages and the JSON API call these same functions.
+"""
+
+from __future__ import annotations
+
+from .cache import cache_folder
+from .diversity import pielou_evenness, shannon_entropy, simpson_diversity
+from .formatting import FORMATS, format_value, render, render_rows
+from .gaps import (
+    EXPECTED_STATUSES,
+    CountryWithoutHub,
+    HubGap,
+    countries_without_hub,
+    hub_gaps,
+    member_components,
+)
+from .profile import load_profile
+from .projection import (
+    Country,
+    Hub,
+    Initiative,
+    Network,
+    Organisation,
+    as_network,
+    co_participation_graph,
+    country_graph,
+    hub_organisation_graph,
+    load_network,
+    organisation_initiative_graph,
+    sector_graph,
+)
+from .recommend import WEIGHTS, Recommendation, SectorRecommendations, recommend
+
+__all__ = [
+    "EXPECTED_STATUSES",
+    "FORMATS",
+    "WEIGHTS",
+    "Country",
+    "CountryWithoutHub",
+    "Hub",
+    "HubGap",
+    "Initiative",
+    "Network",
+    "Organisation",
+    "Recommendation",
+    "SectorRecommendations",
+    "as_network",
+    "cache_folder",
+    "co_participation_graph",
+    "countries_without_hub",
+    "country_graph",
+    "format_value",
+    "hub_gaps",
+    "hub_organisation_graph",
+    "load_network",
+    "load_profile",
+    "member_components",
+    "organisation_initiative_graph",
+    "pielou_evenness",
+    "recommend",
+    "render",
+    "render_rows",
+    "sector_graph",
+    "shannon_entropy",
+    "simpson_diversity",
+]

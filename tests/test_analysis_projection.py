@@ -1,0 +1,210 @@
+"""Projections: the Network read from the store, and the NetworkX graphs made from it."""
+
+from __future__ import annotations
+
+import csv
+import os
+
+import networkx as nx
+import pytest
+from networkx.algorithms import bipartite
+
+from echos_graph.analysis import projection
+from echos_graph.analysis.cache import cache_file
+from echos_graph.analysis.projection import (
+    Hub,
+    Initiative,
+    Network,
+    Organisation,
+    co_participation_graph,
+    country_graph,
+    hub_organisation_graph,
+    load_network,
+    organisation_initiative_graph,
+    sector_graph,
+)
+from echos_graph.namespaces import id_iri
+from echos_graph.resources import data_dir, queries_dir
+
+
+def five_organisations() -> Network:
+    """Five organisations, three initiatives, one hub: small enough to work out on paper.
+
+    a (GOV, NO), b (RES, NO), c (HCP, NO), d (HCP, SE), e (IND, NO, takes part in nothing).
+    p1 = {a coordinator, b, c}, p2 = {a coordinator, b}, p3 = {c coordinator, d}.
+    Hub h (NO) = {a lead, b, e}.
+    """
+    return Network(
+        organisations={
+            "a": Organisation("Alpha", ("GOV",), "NO"),
+            "b": Organisation("Beta", ("RES",), "NO"),
+            "c": Organisation("Gamma", ("HCP",), "NO"),
+            "d": Organisation("Delta", ("HCP",), "SE"),
+            "e": Organisation("Epsilon", ("IND",), "NO"),
+        },
+        participations={
+            "p1": {"a": "coordinator", "b": "participant", "c": "participant"},
+            "p2": {"a": "coordinator", "b": "participant"},
+            "p3": {"c": "coordinator", "d": "participant"},
+        },
+        initiatives={"p1": Initiative("P1", ("PRE",)), "p2": Initiative("P2", ("UND",)),
+                     "p3": Initiative("P3", ("DIG", "PRE"))},
+        hubs={"h": Hub("Hub Norway", "NO", {"a": "hub-lead", "b": "hub-member", "e": "hub-member"})},
+        sectors={"GOV": "Government", "RES": "Research", "HCP": "Healthcare", "IND": "Industry", "PAT": "Patients"},
+        themes={"PRE": "Prevent", "UND": "Understand", "DIG": "Digital", "QOL": "Quality of life"},
+    )
+
+
+def test_co_participation_graph_weights_shared_initiatives_by_newman() -> None:
+    # Worked out by hand: p1 has 3 participants, so each of its pairs gets 1/(3-1) = 0.5;
+    # p2 and p3 have 2, so their pair gets 1/(2-1) = 1. a-b share p1 and p2: 0.5 + 1 = 1.5.
+    G = co_participation_graph(five_organisations())
+    assert sorted((u, v, d["count"], d["newman"]) for u, v, d in G.edges(data=True)) == [
+        ("a", "b", 2, 1.5), ("a", "c", 1, 0.5), ("b", "c", 1, 0.5), ("c", "d", 1, 1.0)]
+    assert G.edges["a", "b"]["weight"] == G.edges["a", "b"]["newman"]
+    assert G.edges["a", "b"]["initiatives"] == ["p1", "p2"]
+
+
+def test_co_participation_graph_keeps_organisations_without_partners_as_isolates() -> None:
+    G = co_participation_graph(five_organisations())
+    assert list(G.nodes) == ["a", "b", "c", "d", "e"]
+    assert G.degree("e") == 0
+    assert list(nx.isolates(G)) == ["e"]
+
+
+def test_co_participation_graph_carries_the_organisation_attributes() -> None:
+    node = co_participation_graph(five_organisations()).nodes["a"]
+    assert node == {"label": "Alpha", "sector": "GOV", "sectors": ["GOV"], "country": "NO", "hubs": ["h"],
+                    "initiatives": ["p1", "p2"], "roles": {"p1": "coordinator", "p2": "coordinator"}}
+
+
+def test_co_participation_graph_of_a_node_set_is_the_induced_subgraph() -> None:
+    net = five_organisations()
+    full = co_participation_graph(net)
+    part = co_participation_graph(net, nodes=["a", "c", "d"])
+    assert list(part.nodes) == ["a", "c", "d"]
+    assert sorted(part.edges(data=True)) == sorted(full.subgraph(["a", "c", "d"]).edges(data=True))
+
+
+def test_co_participation_graph_is_deterministic() -> None:
+    net = five_organisations()
+    first, second = co_participation_graph(net), co_participation_graph(net)
+    assert list(first.nodes(data=True)) == list(second.nodes(data=True))
+    assert list(first.edges(data=True)) == list(second.edges(data=True))
+    assert list(first.edges) == sorted(first.edges)
+
+
+@pytest.mark.parametrize("seed", [1, 7, 42])
+def test_co_participation_graph_matches_networkx_bipartite_projections(seed: int) -> None:
+    """NetworkX's own projections are the reference: the count and Newman's weighting."""
+    B = bipartite.random_graph(40, 15, 0.15, seed=seed)
+    orgs = [n for n, d in B.nodes(data=True) if d["bipartite"] == 0]
+    net = Network(
+        organisations={f"o{n:02d}": Organisation(f"O{n}") for n in orgs},
+        participations={f"p{k:02d}": {f"o{n:02d}": "participant" for n in B[k]}
+                        for k, d in B.nodes(data=True) if d["bipartite"] == 1},
+    )
+    ours = co_participation_graph(net)
+    counts = bipartite.weighted_projected_graph(B, orgs)
+    newman = bipartite.collaboration_weighted_projected_graph(B, orgs)
+    rename = {n: f"o{n:02d}" for n in orgs}
+    assert set(ours.nodes) == set(rename.values())
+    assert {frozenset((rename[u], rename[v])) for u, v in counts.edges} == {frozenset(e) for e in ours.edges}
+    for u, v, data in counts.edges(data=True):
+        assert ours.edges[rename[u], rename[v]]["count"] == data["weight"]
+        assert ours.edges[rename[u], rename[v]]["newman"] == pytest.approx(newman.edges[u, v]["weight"])
+
+
+def test_organisation_initiative_graph_is_two_mode_with_roles() -> None:
+    G = organisation_initiative_graph(five_organisations())
+    assert bipartite.is_bipartite(G)
+    assert {n for n, d in G.nodes(data=True) if d["bipartite"] == 1} == {"p1", "p2", "p3"}
+    assert G.edges["c", "p3"]["role"] == "coordinator"
+    assert G.nodes["p3"]["themes"] == ["DIG", "PRE"]
+    assert G.degree("e") == 0
+
+
+def test_hub_organisation_graph_links_hubs_to_their_members() -> None:
+    G = hub_organisation_graph(five_organisations())
+    assert sorted(G.edges(data="role")) == [("h", "a", "hub-lead"), ("h", "b", "hub-member"),
+                                            ("h", "e", "hub-member")]
+    assert G.nodes["h"]["bipartite"] == 1 and G.nodes["a"]["bipartite"] == 0
+
+
+def test_country_graph_sums_co_participations_between_countries() -> None:
+    # By hand: the only NO-SE pair is c-d (1 shared initiative, Newman 1.0); inside NO,
+    # a-b (2), a-c (1) and b-c (1) make 4 co-participations with Newman 1.5 + 0.5 + 0.5 = 2.5.
+    G = country_graph(five_organisations())
+    assert list(G.edges(data=True)) == [("NO", "SE", {"weight": 1, "count": 1, "newman": 1.0})]
+    assert G.nodes["NO"] == {"organisations": 4, "internal": 4, "internal_newman": 2.5}
+
+
+def test_sector_graph_sums_co_participations_between_sectors() -> None:
+    net = five_organisations()
+    G = sector_graph(net, co_participation=co_participation_graph(net))
+    assert sorted((u, v, d["count"]) for u, v, d in G.edges(data=True)) == [
+        ("GOV", "HCP", 1), ("GOV", "RES", 2), ("HCP", "RES", 1)]
+    assert G.nodes["HCP"]["internal"] == 1  # c-d
+    assert G.nodes["IND"]["organisations"] == 1 and G.degree("IND") == 0
+    assert list(G.edges(data=True)) == list(sector_graph(net).edges(data=True))
+
+
+# -- the bundled data ------------------------------------------------------------
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with open(data_dir() / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_load_network_reads_every_bundled_organisation_participation_and_hub(graph) -> None:
+    net = load_network(graph, cache=False)
+    assert len(net.organisations) == len(_csv("organisations.csv"))
+    assert sum(len(p) for p in net.participations.values()) == len(_csv("participations.csv"))
+    assert len(net.hubs) == len(_csv("hubs.csv"))
+    norway = net.hubs[id_iri("hub", "NO")]
+    assert norway.country == "NO" and len(norway.members) == 14
+    assert set(norway.members.values()) == {"hub-member"}
+    sintef = net.organisations[id_iri("organisation", "NO", "sintef")]
+    assert (sintef.label, sintef.sectors, sintef.country) == ("SINTEF", ("RES",), "NO")
+    echos = id_iri("project", "101104587")
+    assert net.participations[echos][id_iri("organisation", "PT", "agencia-de-investigacao-clinica-e-inovacao-biomedica")] == "coordinator"
+    assert net.initiatives[id_iri("project", "101069496")] == Initiative("4.UNCAN.eu", ("DIG", "UND"))
+    assert sorted(net.sectors) == ["ACA", "FUN", "GOV", "HCP", "IND", "INT", "NGO", "PAT", "REG", "RES"]
+    assert net.sectors["PAT"] == "Patient and citizen organisations"
+    assert len(net.themes) == 9
+    assert net.countries["NO"].name == "Norway"
+
+
+def test_load_network_caches_the_network_per_store_generation(graph, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ECHOS_GRAPH_CACHE", str(tmp_path))
+    fresh = load_network(graph)
+    files = list(tmp_path.glob("network-*.marshal"))
+    assert len(files) == 1 and graph.current_generation() in files[0].name
+    assert load_network(graph) == fresh == load_network(graph, cache=False)
+
+
+def test_load_network_ignores_a_damaged_cache_file(graph, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ECHOS_GRAPH_CACHE", str(tmp_path))
+    path = cache_file(graph, "network", [queries_dir() / f"{n}.rq" for n in projection._LOADER_QUERIES])
+    assert path is not None
+    path.write_bytes(b"not a network")
+    assert load_network(graph) == load_network(graph, cache=False)
+
+
+def test_load_network_does_not_cache_a_memory_store(tmp_path, monkeypatch) -> None:
+    from echos_graph import open_store
+
+    monkeypatch.setenv("ECHOS_GRAPH_CACHE", str(tmp_path))
+    assert load_network(open_store("memory:")).organisations == {}
+    assert os.listdir(tmp_path) == []
+
+
+def test_co_participation_graph_of_the_bundled_data_joins_the_echos_partners(graph) -> None:
+    net = load_network(graph, cache=False)
+    G = co_participation_graph(net)
+    echos = net.participations[id_iri("project", "101104587")]
+    assert len(echos) == 18
+    sintef, ocr = id_iri("organisation", "NO", "sintef"), id_iri("organisation", "NO", "oslo-cancer-cluster")
+    # ECHoS has 18 participants, so two of them get 1/17 from it and share nothing else.
+    assert G.edges[sintef, ocr]["newman"] == pytest.approx(1 / 17)
+    assert G.number_of_nodes() == len(net.organisations)
