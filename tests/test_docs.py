@@ -32,7 +32,8 @@ MODULES = ["builder", "errors", "export", "info", "namespaces", "ontology", "que
            "results", "service", "store", "validate", "ingest", "ingest.bundled", "ingest.evidence", "ingest.cordis", "ingest.identity",
            "ingest.nquads", "ingest.publish", "ingest.rdf", "ingest.sparql", "ingest.stakeholders", "ingest.tabular",
            "schemes", "shapecheck", "analysis", "analysis.projection", "analysis.gaps", "analysis.recommend",
-           "analysis.diversity", "analysis.profile", "analysis.cache", "analysis.formatting"]
+           "analysis.diversity", "analysis.profile", "analysis.cache", "analysis.formatting", "analysis.plots",
+           "analysis.results_rdf"]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -272,6 +272,55 @@ def gaps(location: str, hub: str | None, fmt: str, profile: Path | None, with_re
 
 @cli.command()
 @store_option
+@click.argument("kind", type=click.Choice(["coverage", "degrees", "ego"]))
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The picture to write: .png or .svg.")
+@click.option("--hub", default=None, help="The hub (id:hub/NO): needed for ego, optional for coverage.")
+def plot(location: str, kind: str, out: Path, hub: str | None) -> None:
+    """Draw a picture: the hub x sector coverage heatmap, the degree distribution, or a hub's ego network.
+
+    \b
+    Examples:
+      echos-graph plot coverage --out coverage.png
+      echos-graph plot ego --hub id:hub/NO --out norway.svg
+      echos-graph plot degrees --out degrees.png
+    """
+    from .analysis import load_network
+    from .analysis import plot as draw
+
+    path = draw(kind, load_network(_open(location)), out, hub=hub)
+    click.echo(f"Wrote {path}")
+
+
+@cli.command(name="store-results")
+@store_option
+@click.option("--hub", default=None, help="Only this hub (default: every hub).")
+@click.option("--per-sector", default=5, show_default=True, type=click.IntRange(1, 100))
+def store_results_command(location: str, hub: str | None, per_sector: int) -> None:
+    """Write the gaps and recommendations into the graph as W3C Data Cube observations.
+
+    They go into a named graph of their own (id:graph/analysis/RUN), described
+    with PROV-O (software version and parameters), so they can be queried with
+    SPARQL: 'echos-graph query analysis-results'. Running again with the same
+    parameters replaces that run's graph.
+
+    \b
+    Example:
+      echos-graph store-results && echos-graph query analysis-results -p hub=id:hub/NO
+    """
+    from .analysis import hub_gaps, load_network, recommend, store_results
+
+    store = _open(location)
+    net = load_network(store)
+    found = hub_gaps(net, hub=hub)
+    recs = [r for gap in found if gap.kind == "hub" for r in recommend(net, gap.subject, per_sector=per_sector)]
+    graph = store_results(store, found, recs, parameters={"hub": hub or "all", "per_sector": str(per_sector)},
+                          version=__version__)
+    click.echo(f"Stored the results of {len(found)} hub(s) in {graph}")
+
+
+@cli.command()
+@store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def info(location: str, fmt: str) -> None:
     """Show what the graph holds: triples per source and named graph, instances per class.

@@ -44,9 +44,19 @@ from .projection import (
     organisation_initiative_graph,
     sector_graph,
 )
+from .plots import PLOT_KINDS, coverage_heatmap, degree_distribution, ego_network, plot
 from .recommend import WEIGHTS, Recommendation, SectorRecommendations, recommend
+from .results_rdf import analysis_run_id, results_quads, store_results
 
 __all__ = [
+    "PLOT_KINDS",
+    "analysis_run_id",
+    "coverage_heatmap",
+    "degree_distribution",
+    "ego_network",
+    "plot",
+    "results_quads",
+    "store_results",
     "EXPECTED_STATUSES",
     "FORMATS",
     "WEIGHTS",
