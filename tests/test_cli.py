@@ -146,3 +146,36 @@ def test_queries_lists_the_catalogue(runner) -> None:
     result = runner.invoke(cli, ["queries"])
     assert result.exit_code == 0
     assert "hub-sector-coverage: Hub sector coverage" in result.output
+
+
+def test_gaps_of_norway_as_json_names_the_missing_sectors(runner, built_dir: Path) -> None:
+    result = runner.invoke(cli, ["gaps", "--store", str(built_dir), "--hub", "id:hub/NO", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    gap = json.loads(result.output)[0]
+    assert sorted(s["sector"] for s in gap["sectorsMissing"]) == ["INT", "PAT", "REG"]  # hand-checked, test_queries.py
+
+
+def test_gaps_recommend_needs_a_hub(runner, built_dir: Path) -> None:
+    result = runner.invoke(cli, ["gaps", "--store", str(built_dir), "--recommend"])
+    assert result.exit_code == 2 and "--hub" in result.output
+
+
+def test_analyse_summary_reports_the_methods_used(runner, built_dir: Path) -> None:
+    result = runner.invoke(cli, ["analyse", "--store", str(built_dir), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "organisations,45" in result.output  # 45 organisations in data/organisations.csv
+    assert "betweenness" in result.output
+
+
+def test_synergies_give_pairs_with_reasons(runner, built_dir: Path) -> None:
+    result = runner.invoke(cli, ["synergies", "--store", str(built_dir), "--top", "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    pairs = json.loads(result.output)
+    assert len(pairs) == 3 and all(p["reason"].startswith("both work with") for p in pairs)
+
+
+def test_plot_writes_a_png(runner, built_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "coverage.png"
+    result = runner.invoke(cli, ["plot", "coverage", "--store", str(built_dir), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG")

@@ -48,7 +48,12 @@ def test_every_saved_query_parses_with_rdflib(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_every_saved_query_runs_on_the_bundled_data_with_its_declared_columns(graph, request, name: str) -> None:
     if name == "analysis-results":  # reads stored analysis results: store some first
-        from echos_graph.analysis import hub_gaps, load_network, recommend, store_results
+        from echos_graph.analysis import (
+            hub_gaps,
+            load_network,
+            recommend,
+            store_results,
+        )
 
         graph = request.getfixturevalue("store_copy")
         net = load_network(graph, cache=False)

@@ -243,8 +243,15 @@ def gaps(location: str, hub: str | None, fmt: str, profile: Path | None, with_re
     """
     import json
 
-    from .analysis import (countries_without_hub, hub_gaps, load_network, load_profile, recommend, render,
-                           render_rows)
+    from .analysis import (
+        countries_without_hub,
+        hub_gaps,
+        load_network,
+        load_profile,
+        recommend,
+        render,
+        render_rows,
+    )
 
     if with_recommendations and not hub:
         raise click.UsageError("--recommend needs --hub, e.g. --hub id:hub/NO")
@@ -268,6 +275,70 @@ def gaps(location: str, hub: str | None, fmt: str, profile: Path | None, with_re
         click.echo(render(recs, fmt))
     else:
         click.echo(render(found, fmt) + "\n\n" + render(recs, fmt))
+
+
+@cli.command()
+@store_option
+@click.option("--table", "table", type=click.Choice(["summary", "nodes", "communities", "sector_mixing",
+                                                     "country_mixing", "brokers"]), default="summary",
+              show_default=True, help="Which table to show (json shows them all).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table", show_default=True)
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, 100000), help="Rows of ranked tables.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the community detection and sampling.")
+def analyse(location: str, table: str, fmt: str, top: int, seed: int) -> None:
+    """Network measures of the co-participation graph: centralities, brokers, communities, mixing.
+
+    Degree and strength, betweenness, PageRank, k-core, Burt's constraint and
+    effective size, brokerage between sectors, countries and hubs, Louvain and
+    Leiden communities with consensus and modularity, sector assortativity and
+    E-I index, cross-border brokers. Each result says which method computed it.
+
+    \b
+    Examples:
+      echos-graph analyse
+      echos-graph analyse --table brokers --top 10
+      echos-graph analyse --format json > analysis.json
+    """
+    import json
+
+    from .analysis import analyse as run_analysis
+    from .analysis import co_participation_graph, load_network, render_rows
+
+    result = run_analysis(co_participation_graph(load_network(_open(location))), seed=seed, top=top)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(render_rows(result.to_rows(table, top=top) if table != "summary" else result.to_rows(table), fmt))
+
+
+@cli.command(name="synergies")
+@store_option
+@click.option("--method", type=click.Choice(["adamic_adar", "resource_allocation", "jaccard", "community"]),
+              default="adamic_adar", show_default=True)
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table", show_default=True)
+def synergies_command(location: str, method: str, top: int, fmt: str) -> None:
+    """Pairs of organisations that do not work together yet but share partners: who to introduce.
+
+    Ranked by link prediction (Adamic-Adar, resource allocation, Jaccard, or a
+    community-aware variant), each with the shared partners and initiatives.
+
+    \b
+    Example:
+      echos-graph synergies --method resource_allocation --top 10
+    """
+    import json
+
+    from .analysis import co_participation_graph, load_network, render_rows
+    from .analysis.synergies import synergies
+
+    net = load_network(_open(location))
+    labels = {iri: initiative.label for iri, initiative in net.initiatives.items()}
+    found = synergies(co_participation_graph(net), method=method, top=top, initiative_labels=labels)
+    if fmt == "json":
+        click.echo(json.dumps([s.to_dict() for s in found], indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(render_rows([s.to_row() for s in found], fmt))
 
 
 @cli.command()

@@ -9,6 +9,13 @@
 - :mod:`~echos_graph.analysis.profile`: required-sector profiles;
 - :mod:`~echos_graph.analysis.recommend`: ranked candidates, with reasons,
   for each sector a hub misses;
+- :mod:`~echos_graph.analysis.network`: centralities, k-cores, structural
+  holes, brokerage, communities, sector mixing, cross-border brokers;
+- :mod:`~echos_graph.analysis.synergies`: organisations to introduce, with
+  the evidence;
+- :mod:`~echos_graph.analysis.plots` and
+  :mod:`~echos_graph.analysis.results_rdf`: pictures, and results stored as
+  RDF Data Cube observations;
 - :mod:`~echos_graph.analysis.cache`: derived data kept per store generation;
 - :mod:`~echos_graph.analysis.formatting`: results as a table, CSV,
   Markdown or JSON.
@@ -29,6 +36,16 @@ from .gaps import (
     hub_gaps,
     member_components,
 )
+from .network import (
+    AnalysisResult,
+    NodeMeasures,
+    analyse,
+    communities,
+    cross_border_brokers,
+    node_measures,
+    sector_mixing,
+)
+from .plots import PLOT_KINDS, coverage_heatmap, degree_distribution, ego_network, plot
 from .profile import load_profile
 from .projection import (
     Country,
@@ -44,11 +61,23 @@ from .projection import (
     organisation_initiative_graph,
     sector_graph,
 )
-from .plots import PLOT_KINDS, coverage_heatmap, degree_distribution, ego_network, plot
 from .recommend import WEIGHTS, Recommendation, SectorRecommendations, recommend
 from .results_rdf import analysis_run_id, results_quads, store_results
+from .synergies import METHODS as SYNERGY_METHODS
+from .synergies import (
+    Synergy,  # the function stays echos_graph.analysis.synergies.synergies (module name)
+)
 
 __all__ = [
+    "SYNERGY_METHODS",
+    "AnalysisResult",
+    "NodeMeasures",
+    "Synergy",
+    "analyse",
+    "communities",
+    "cross_border_brokers",
+    "node_measures",
+    "sector_mixing",
     "PLOT_KINDS",
     "analysis_run_id",
     "coverage_heatmap",
