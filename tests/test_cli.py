@@ -179,3 +179,12 @@ def test_plot_writes_a_png(runner, built_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["plot", "coverage", "--store", str(built_dir), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_analyse_store_results_makes_them_queryable(runner, store_copy) -> None:
+    result = runner.invoke(cli, ["analyse", "--store", store_copy.location, "--store-results"])
+    assert result.exit_code == 0, result.output
+    rows = runner.invoke(cli, ["query", "analysis-results", "--store", store_copy.location, "--format", "csv",
+                               "-p", "hub=id:hub/NO", "-p", "measure=id:measure/coverage"])
+    assert rows.exit_code == 0, rows.output
+    assert ",0.7," in rows.output  # 7 of the 10 sectors, hand-checked in test_queries.py

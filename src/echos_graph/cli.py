@@ -285,7 +285,9 @@ def gaps(location: str, hub: str | None, fmt: str, profile: Path | None, with_re
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table", show_default=True)
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1, 100000), help="Rows of ranked tables.")
 @click.option("--seed", default=42, show_default=True, help="Seed of the community detection and sampling.")
-def analyse(location: str, table: str, fmt: str, top: int, seed: int) -> None:
+@click.option("--store-results", "keep", is_flag=True,
+              help="Also write every hub's gaps, scores and recommendations into the graph (see store-results).")
+def analyse(location: str, table: str, fmt: str, top: int, seed: int, keep: bool) -> None:
     """Network measures of the co-participation graph: centralities, brokers, communities, mixing.
 
     Degree and strength, betweenness, PageRank, k-core, Burt's constraint and
@@ -302,9 +304,14 @@ def analyse(location: str, table: str, fmt: str, top: int, seed: int) -> None:
     import json
 
     from .analysis import analyse as run_analysis
-    from .analysis import co_participation_graph, load_network, render_rows
+    from .analysis import co_participation_graph, load_network, render_rows, store_hub_results
 
-    result = run_analysis(co_participation_graph(load_network(_open(location))), seed=seed, top=top)
+    store = _open(location)
+    net = load_network(store)
+    result = run_analysis(co_participation_graph(net), seed=seed, top=top)
+    if keep:
+        graph, _ = store_hub_results(store, net, version=__version__)
+        click.echo(f"Stored the hubs' gaps and recommendations in {graph}", err=True)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
     else:
@@ -379,15 +386,11 @@ def store_results_command(location: str, hub: str | None, per_sector: int) -> No
     Example:
       echos-graph store-results && echos-graph query analysis-results -p hub=id:hub/NO
     """
-    from .analysis import hub_gaps, load_network, recommend, store_results
+    from .analysis import load_network, store_hub_results
 
     store = _open(location)
-    net = load_network(store)
-    found = hub_gaps(net, hub=hub)
-    recs = [r for gap in found if gap.kind == "hub" for r in recommend(net, gap.subject, per_sector=per_sector)]
-    graph = store_results(store, found, recs, parameters={"hub": hub or "all", "per_sector": str(per_sector)},
-                          version=__version__)
-    click.echo(f"Stored the results of {len(found)} hub(s) in {graph}")
+    graph, count = store_hub_results(store, load_network(store), hub=hub, per_sector=per_sector, version=__version__)
+    click.echo(f"Stored the results of {count} hub(s) and countries in {graph}")
 
 
 @cli.command()

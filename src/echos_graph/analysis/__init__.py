@@ -62,7 +62,7 @@ from .projection import (
     sector_graph,
 )
 from .recommend import WEIGHTS, Recommendation, SectorRecommendations, recommend
-from .results_rdf import analysis_run_id, results_quads, store_results
+from .results_rdf import analysis_run_id, results_quads, store_hub_results, store_results
 from .synergies import METHODS as SYNERGY_METHODS
 from .synergies import (
     Synergy,  # the function stays echos_graph.analysis.synergies.synergies (module name)
@@ -85,6 +85,7 @@ __all__ = [
     "ego_network",
     "plot",
     "results_quads",
+    "store_hub_results",
     "store_results",
     "EXPECTED_STATUSES",
     "FORMATS",

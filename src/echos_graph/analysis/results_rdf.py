@@ -42,10 +42,11 @@ import pyoxigraph as ox
 
 from ..namespaces import DCTERMS, PROV, RDF, RDFS, XSD, graph_iri, id_iri
 from ..store import GraphStore
-from .gaps import HubGap
-from .recommend import SectorRecommendations
+from .gaps import HubGap, hub_gaps
+from .projection import Network
+from .recommend import SectorRecommendations, recommend
 
-__all__ = ["MEASURES", "QB", "analysis_run_id", "results_quads", "store_results"]
+__all__ = ["MEASURES", "QB", "analysis_run_id", "results_quads", "store_hub_results", "store_results"]
 
 #: The W3C Data Cube namespace.
 QB = "http://purl.org/linked-data/cube#"
@@ -252,3 +253,32 @@ def store_results(store: GraphStore, gaps: Iterable[HubGap], recommendations: It
         tx.drop_graphs_under(graph)
         tx.add(quads)
     return graph
+
+
+def store_hub_results(store: GraphStore, net: Network, *, hub: str | None = None, per_sector: int = 5,
+                      version: str) -> tuple[str, int]:
+    """Compute the gaps and recommendations of every hub (or one) and publish them as one run.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Where to publish.
+    net : Network
+        The network of ``store`` (:func:`~echos_graph.analysis.projection.load_network`).
+    hub : str, optional
+        Only this hub.
+    per_sector : int
+        Candidates per missing sector.
+    version : str
+        The echos-graph version, recorded with the run.
+
+    Returns
+    -------
+    tuple of (str, int)
+        The run's named graph and the number of hubs and countries reported.
+    """
+    found = hub_gaps(net, hub=hub)
+    recs = [r for gap in found if gap.kind == "hub" for r in recommend(net, gap.subject, per_sector=per_sector)]
+    graph = store_results(store, found, recs, parameters={"hub": hub or "all", "per_sector": str(per_sector)},
+                          version=version)
+    return graph, len(found)
