@@ -176,3 +176,14 @@ def test_remote_store_reads_the_served_graph_like_the_embedded_one(served: str, 
     triples = list(remote.query(CONSTRUCT))
     assert any(t.object == ox.Literal("Cancer Mission Hub Norway") for t in triples)
     assert remote.named_graphs() == graph.named_graphs()
+
+
+def test_home_page_lists_each_source_file_once_when_another_source_names_the_same_software(store_copy, tmp_path) -> None:
+    """A fact stated in two graphs (the software agent's label) must not double the rows."""
+    from echos_graph.analysis import load_network, store_hub_results
+    from echos_graph.web import create_app
+
+    store_hub_results(store_copy, load_network(store_copy, cache=False), version="0.1.0")
+    app = create_app({"TESTING": True, "STORE": store_copy.location, "DOCS_DIR": str(tmp_path / "docs")})
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert page.count("<td>data/hubs.csv</td>") == 1

@@ -62,6 +62,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "xsd": str(XSD),
     "sh": str(SH),
+    "qb": "http://purl.org/linked-data/cube#",
 }
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
