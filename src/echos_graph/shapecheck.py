@@ -384,6 +384,7 @@ def check_store(
     graphs: Sequence[str] | None = None,
     origins: Mapping[str, str] | None = None,
     shapes: rdflib.Graph | None = None,
+    triples: int | None = None,
 ) -> ValidationReport:
     """Check a store (or a transaction) against the shapes, with queries run inside it.
 
@@ -403,6 +404,10 @@ def check_store(
         Entity IRI to the place it came from (``data/hubs.csv:4``).
     shapes : rdflib.Graph, optional
         The shapes; defaults to ``ontology/shapes.ttl``.
+
+    triples : int, optional
+        The number of triples in ``graphs`` when the caller knows it (saves
+        counting them); reported as :attr:`ValidationReport.triples`.
 
     Returns
     -------
@@ -434,7 +439,8 @@ def check_store(
         triples = _number(store.query(_COUNT_STORE))
     else:
         names = " ".join(str(ox.NamedNode(g)) for g in graphs)
-        triples = _number(store.query(_COUNT_TRIPLES.format(graphs=names)))
+        if triples is None:  # the caller may know it (an ingester counts what it writes)
+            triples = _number(store.query(_COUNT_TRIPLES.format(graphs=names)))
         if triples <= _LOCAL_MAX:  # above, checking node by node takes longer than any store we hold
             limit = LOCAL_RATIO * triples + 1  # count no further than needed to decide
             local = _number(store.query(_COUNT_UP_TO.format(pattern="?s ?p ?o", limit=limit))) >= limit

@@ -350,4 +350,4 @@ def read_cordis(
     ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     catalogue = builder.catalogue(version=__version__, started=started, ended=ended, location=str(location.resolve()),
                                   matches=identity.matches.values())
-    return IngestResult(graph_iri(source), catalogue, builder.records, origins, (path,))
+    return IngestResult(graph_iri(source), catalogue, builder.records, origins, (path,), out.count)

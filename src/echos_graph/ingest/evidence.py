@@ -190,6 +190,8 @@ class IngestResult:
         Entity IRI to where it came from (``organization.csv:12``), for reports.
     files : tuple of Path
         N-Quads files to bulk-load (large sources); deleted after publishing.
+    file_quads : int
+        How many quads those files hold (each written once).
     """
 
     source_graph: str
@@ -197,3 +199,4 @@ class IngestResult:
     records: int
     origins: dict[str, str]
     files: tuple[Path, ...] = ()
+    file_quads: int = 0

@@ -148,7 +148,8 @@ def ingest_source(
             for path in result.files:
                 tx.load_file(path, ox.RdfFormat.N_QUADS)
             graphs = [g for g in tx.named_graphs() if g == graph or g.startswith(graph + "/")]
-            report = check_store(tx, graphs=graphs, origins=result.origins)
+            written = len(result.quads) + result.file_quads if result.files else None
+            report = check_store(tx, graphs=graphs, origins=result.origins, triples=written)
             failing = [v for v in report.violations if v.severity == "Violation" or not allow_warnings]
             if failing:
                 raise NotConformingError(
