@@ -304,7 +304,12 @@ def analyse(location: str, table: str, fmt: str, top: int, seed: int, keep: bool
     import json
 
     from .analysis import analyse as run_analysis
-    from .analysis import co_participation_graph, load_network, render_rows, store_hub_results
+    from .analysis import (
+        co_participation_graph,
+        load_network,
+        render_rows,
+        store_hub_results,
+    )
 
     store = _open(location)
     net = load_network(store)

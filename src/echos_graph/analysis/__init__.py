@@ -62,7 +62,12 @@ from .projection import (
     sector_graph,
 )
 from .recommend import WEIGHTS, Recommendation, SectorRecommendations, recommend
-from .results_rdf import analysis_run_id, results_quads, store_hub_results, store_results
+from .results_rdf import (
+    analysis_run_id,
+    results_quads,
+    store_hub_results,
+    store_results,
+)
 from .synergies import METHODS as SYNERGY_METHODS
 from .synergies import (
     Synergy,  # the function stays echos_graph.analysis.synergies.synergies (module name)
