@@ -112,7 +112,6 @@ class _Ingest:
         self.sectors = schemes.sectors
         self.themes = schemes.themes
         self.source = SourceBuilder(SOURCE_NAME, "echos-graph bundled real data", SOURCE_NAME)
-        self.countries: set[str] = set()
         self.organisations: set[str] = set()
         self.initiatives: set[str] = set()
         self.hubs: set[str] = set()
@@ -130,12 +129,7 @@ class _Ingest:
         if not _COUNTRY.match(code) or code in _CORDIS_COUNTRY_CODES:
             raise row.fail(column, f"has {code!r}; use an ISO 3166-1 alpha-2 code such as NO or GR "
                            "(CORDIS writes EL for Greece and UK for the United Kingdom: use GR and GB)")
-        iri = node(id_iri("country", code))
-        if code not in self.countries:
-            self.countries.add(code)
-            self.source.add(row.evidence(), [(iri, node(RDF.type), node(ECHO.Country)),
-                                             (iri, node(SKOS.notation), lit(code))])
-        return iri
+        return self.source.country(row.evidence(), code)
 
     def ref(self, row: Row, column: str, known: set[str], kind: str, file: str) -> str:
         """Return a key that must name a row of another file."""

@@ -17,7 +17,19 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..errors import DataError
-from ..namespaces import DCAT, DCTERMS, ECHO, ID, PROV, RDF, RDFS, XSD, graph_iri
+from ..namespaces import (
+    DCAT,
+    DCTERMS,
+    ECHO,
+    ID,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    graph_iri,
+    id_iri,
+)
 from .identity import Match
 
 __all__ = ["VERIFICATION_STATUSES", "Evidence", "Fact", "IngestResult", "SourceBuilder", "lit", "node"]
@@ -80,6 +92,7 @@ class SourceBuilder:
     records: int = 0
     _evidence: dict[str, Evidence] = field(default_factory=dict)
     _files: list[tuple[str, Path | bytes, int]] = field(default_factory=list)
+    _countries: set[str] = field(default_factory=set)
 
     @property
     def graph(self) -> str:
@@ -102,6 +115,14 @@ class SourceBuilder:
         iri = self.evidence_graph(evidence)
         graph = ox.NamedNode(iri)
         self.quads.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)  # type: ignore[arg-type]
+        return iri
+
+    def country(self, evidence: Evidence, code: str) -> ox.NamedNode:
+        """Return the node of country ``code``, declaring it (type and notation) the first time it is met."""
+        iri = node(id_iri("country", code))
+        if code not in self._countries:
+            self._countries.add(code)
+            self.add(evidence, [(iri, node(RDF.type), node(ECHO.Country)), (iri, node(SKOS.notation), lit(code))])
         return iri
 
     def add_file(self, display: str, path: Path | bytes, records: int) -> None:

@@ -178,7 +178,6 @@ class _Ingest:
         self.source = source
         self.identity = identity
         self.schemes = schemes
-        self.countries: set[str] = set()
         self.organisations: dict[str, _Organisation] = {}
         self.hub_names: dict[str, tuple[str, int]] = {}
         self.initiative_names: dict[str, tuple[str, int]] = {}
@@ -200,12 +199,7 @@ class _Ingest:
 
     def country(self, row: Row, code: str) -> ox.NamedNode:
         """Return the node of country ``code``, declaring it (type and notation) the first time."""
-        iri = node(id_iri("country", code))
-        if code not in self.countries:
-            self.countries.add(code)
-            self.source.add(row.evidence(), [(iri, node(RDF.type), node(ECHO.Country)),
-                                             (iri, node(SKOS.notation), lit(code))])
-        return iri
+        return self.source.country(row.evidence(), code)
 
     def sector(self, row: Row) -> str:
         """Return the sector notation the row names, or fail listing the valid sectors."""
