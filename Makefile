@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BIN = $(VENV)/bin
 
-.PHONY: run build serve test install clean
+.PHONY: run build serve test install system clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Front-end libraries (YASGUI, sigma.js, graphology) from the npm registry;
+# the web app serves them from node_modules/, never from a CDN.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(VENV)/.installed node_modules/.package-lock.json
+
+# System packages the tests use (Java, Virtuoso, Chromium, npm); see the script.
+system:
+	scripts/install-system-deps
 
 build: install
 	$(BIN)/echos-graph build --store $(STORE)
@@ -26,7 +35,7 @@ build: install
 run: build
 	$(BIN)/echos-graph serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: install
+test: system install
 	$(BIN)/python -m pytest
 
 clean:

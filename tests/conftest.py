@@ -113,3 +113,46 @@ def served(built_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     proc.wait(timeout=20)
 
 
+
+
+#: Debian's Chromium; Playwright drives it, since a browser download cannot work here.
+CHROMIUM = os.environ.get("ECHOS_GRAPH_CHROMIUM", "/usr/bin/chromium")
+#: Screenshots and other files the browser tests leave for a person to look at.
+ARTIFACTS = Path(os.environ.get("ECHOS_GRAPH_ARTIFACTS", Path(__file__).resolve().parent.parent / "var" / "test-artifacts"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's package) under Playwright, one for the session."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"{CHROMIUM} is not installed: `make test` installs Debian's chromium (needs root)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extras")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh browser page that records every request to a host other than loopback."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.foreign_requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda req: None if req.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else page.foreign_requests.append(req.url))
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """The folder where browser tests save screenshots."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["data_dir", "internal_query", "ontology_dir", "queries_dir", "resource_root"]
+__all__ = ["data_dir", "internal_query", "node_modules_dir", "ontology_dir", "queries_dir", "resource_root"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -43,6 +43,16 @@ def queries_dir() -> Path:
 def data_dir() -> Path:
     """Return the folder of the bundled real data."""
     return resource_root() / "data"
+
+
+def node_modules_dir() -> Path:
+    """Return the folder of the front-end libraries that ``npm ci`` installed.
+
+    They come from the npm registry through the project's install step
+    (``make install``) and are served by the web app from there; nothing of
+    them is committed.
+    """
+    return resource_root() / "node_modules"
 
 
 @cache
