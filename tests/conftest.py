@@ -26,6 +26,7 @@ SHARED = REPO.parent / "shared"
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the analysis cache of every test out of the user's ~/.cache."""
     monkeypatch.setenv("ECHOS_GRAPH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("ECHOS_GRAPH_WARM_CACHE", "0")  # no background processes unless a test asks for one
 
 
 @pytest.fixture(scope="session")

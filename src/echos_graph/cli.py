@@ -126,8 +126,11 @@ def build(location: str, data: Path | None) -> None:
 @click.option("--query", "query_name", default=None,
               help="sparql only: the CONSTRUCT query, a name from queries/ or a .rq file.")
 @click.option("--allow-warnings", is_flag=True, help="Publish even if shapes of severity Warning fail.")
+@click.option("--warm/--no-warm", default=True, show_default=True,
+              help="After publishing, read the network for the analyses into the cache in a background process "
+                   "(also off with ECHOS_GRAPH_WARM_CACHE=0).")
 def ingest(location: str, kind: str, source: str, name: str | None, verification: str | None,
-           source_urls: tuple[str, ...], query_name: str | None, allow_warnings: bool) -> None:
+           source_urls: tuple[str, ...], query_name: str | None, allow_warnings: bool, warm: bool) -> None:
     """Ingest a SOURCE of the given KIND, replacing any earlier version of it.
 
     \b
@@ -168,6 +171,13 @@ def ingest(location: str, kind: str, source: str, name: str | None, verification
         f"Ingested {report.source}: {report.records} records, {report.triples} triples in {report.graph}; "
         f"{report.matches} organisation(s) matched to other sources; {report.validation.text().splitlines()[0]}"
     )
+    if warm and getattr(store, "current_generation", None) is not None:
+        from .analysis.warm import start_warming
+
+        pid = start_warming(str(store.location))
+        if pid is not None:
+            click.echo(f"Reading the network for the analyses into the cache in the background (pid {pid}).",
+                       err=True)
 
 
 @contextlib.contextmanager

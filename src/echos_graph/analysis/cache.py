@@ -17,18 +17,19 @@ The data is plain (dicts, tuples, strings, numbers) and kept with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
 from ..store import GraphStore
 
-__all__ = ["CACHE_ENV", "cache_file", "cache_folder", "read_cached", "write_cached"]
+__all__ = ["CACHE_ENV", "cache_file", "cache_folder", "filling", "read_cached", "write_cached"]
 
 #: The environment variable that names the cache folder.
 CACHE_ENV = "ECHOS_GRAPH_CACHE"
@@ -99,8 +100,31 @@ def write_cached(path: Path, data: Any) -> None:
         tmp.write_bytes(marshal.dumps(data))
         os.replace(tmp, path)
         kind, store_key = path.name.split("-")[:2]
-        for old in path.parent.glob(f"{kind}-{store_key}-*.marshal"):
-            if old != path:
+        for old in path.parent.glob(f"{kind}-{store_key}-*"):
+            if old.name.endswith((".marshal", ".lock")) and old.stem != path.stem:
                 old.unlink(missing_ok=True)
     except (OSError, ValueError):
         return
+
+
+@contextlib.contextmanager
+def filling(path: Path) -> Iterator[None]:
+    """Hold the lock of cache file ``path`` while it is computed, so two processes do not both compute it.
+
+    A second process that wants the same file waits here, then finds it
+    written.  Where locks are unavailable (no ``fcntl``, a read-only cache
+    folder), nothing is held.
+    """
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 - closed below
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()

@@ -36,7 +36,7 @@ from ..errors import QueryError
 from ..queries import run_query
 from ..resources import queries_dir
 from ..results import compact
-from .cache import cache_file, read_cached, write_cached
+from .cache import cache_file, filling, read_cached, write_cached
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx  # type: ignore[import-untyped,unused-ignore]
@@ -284,7 +284,10 @@ def load_network(store: GraphStore, *, cache: bool = True) -> Network:
     takes seconds, and the result depends only on the data: so, for an
     embedded store, the Network is kept in a cache file per store
     generation (see :mod:`~echos_graph.analysis.cache`) and read from it the
-    next time, until an ingest publishes a new generation.
+    next time, until an ingest publishes a new generation. Only one
+    process reads the store for a generation: others wait for its cache
+    file (``echos-graph ingest`` starts that reading in the background, see
+    :mod:`~echos_graph.analysis.warm`).
 
     Parameters
     ----------
@@ -305,12 +308,16 @@ def load_network(store: GraphStore, *, cache: bool = True) -> Network:
     {}
     """
     path = cache_file(store, "network", [queries_dir() / f"{name}.rq" for name in _LOADER_QUERIES]) if cache else None
-    if path is not None:
+    if path is None:
+        return _query_network(store)
+    cached = _from_plain(read_cached(path))
+    if cached is not None:
+        return cached
+    with filling(path):  # another process (the warm-up after an ingest) may be reading the store already
         cached = _from_plain(read_cached(path))
         if cached is not None:
             return cached
-    net = _query_network(store)
-    if path is not None:
+        net = _query_network(store)
         write_cached(path, _to_plain(net))
     return net
 
