@@ -333,3 +333,56 @@ def test_kill_9_during_an_ingest_leaves_the_store_as_it_was(store_copy, tmp_path
     assert finished.returncode == 0, finished.stderr
     assert dump(open_store(store_copy.location)) != before
     assert graph_iri("cordis-s10k") in open_store(store_copy.location).named_graphs()
+
+
+def _as_json_export(folder: Path, target: Path) -> Path:
+    """Write the CSV export in ``folder`` as the JSON layout: one array of records per file, keys = columns."""
+    import csv
+    import json
+
+    target.mkdir()
+    for stem in ("project", "organization"):
+        with open(folder / f"{stem}.csv", encoding="utf-8-sig", newline="") as handle:
+            records = list(csv.DictReader(handle, delimiter=";"))
+        for record in records:  # the JSON export writes numbers as numbers where it can
+            if record.get("order", "").isdigit():
+                record["order"] = int(record["order"])
+        (target / f"{stem}.json").write_text(json.dumps(records, indent=1, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def test_cordis_json_export_gives_the_same_facts_as_the_csv_export(tmp_path: Path, built_dir: Path) -> None:
+    json_export = _as_json_export(AWKWARD, tmp_path / "json")
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(built_dir, a)
+    shutil.copytree(built_dir, b)
+    ingest_source(open_store(a), "cordis", str(AWKWARD), name="cordis-x")
+    ingest_source(open_store(b), "cordis", str(json_export), name="cordis-x")
+    facts = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } ?g a echo:EvidenceGraph ; dcterms:isPartOf id:graph\\/cordis-x }"
+    rows = sorted(map(str, select(open_store(a), facts)))
+    assert len(rows) > 50
+    assert rows == sorted(map(str, select(open_store(b), facts)))
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), [
+    ('[{"projectID": "101900011"', 1, "malformed JSON"),
+    ('{"projectID": "101900011"}', 1, "does not start with '['"),
+    ('[\nRECORD,\n["not", "a record"]\n]', 3, "where a record (a JSON object) belongs"),
+    ('[\nRECORD,\n{"projectID": "1", "name": {"nested": 1}}\n]', 3, "nested dict"),
+    ('[\nRECORD\nRECORD\n]', 3, "not separated by ','"),
+    ('[\nRECORD\n] trailing', 3, "text after the closing ']'"),
+    ("", None, "is empty"),
+])
+def test_broken_cordis_json_fails_naming_file_and_line_and_leaves_the_store_unchanged(
+        store_copy, tmp_path: Path, text: str, line: int | None, fragment: str) -> None:
+    import json
+
+    export = _as_json_export(AWKWARD, tmp_path / "json")
+    record = json.dumps(json.loads((export / "organization.json").read_text(encoding="utf-8"))[0])  # a valid one
+    (export / "organization.json").write_text(text.replace("RECORD", record), encoding="utf-8")
+    before = dump(store_copy)
+    with pytest.raises(DataError) as error:
+        ingest_source(store_copy, "cordis", str(export))
+    where = f"organization.json:{line}:" if line else "organization.json:"
+    assert where in str(error.value) and fragment in str(error.value)
+    assert dump(store_copy) == before

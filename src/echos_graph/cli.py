@@ -136,6 +136,7 @@ def ingest(location: str, kind: str, source: str, name: str | None, verification
     \b
     KIND is one of:
       cordis        a CORDIS bulk export: folder or zip with project.csv and organization.csv
+                    (or project.json and organization.json, the JSON export)
       stakeholders  a hub planner's spreadsheet (.csv or .xlsx; see 'echos-graph template stakeholders')
       rdf           an RDF file: Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML
       sparql        a remote SPARQL endpoint URL, asked with a CONSTRUCT query (--query)

@@ -5,7 +5,9 @@ publishes it (DOI 10.2906/112117098108/20): ``;``-separated, every field
 quoted, fields that may hold separators and newlines, a byte-order mark.
 Columns are read by header name, never by position; optional columns may be
 absent.  A folder holding the two files or the zip as downloaded are both
-accepted.
+accepted.  The JSON export (``cordis-HORIZONprojects-json.zip``, with
+``project.json`` and ``organization.json``: arrays of records keyed by the
+same column names) is read the same way, with the same checks.
 
 Organisations are keyed by the CORDIS organisation id (the PIC), projects
 by grant agreement number; each participation becomes a EURIO role node
@@ -22,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +46,7 @@ from ..schemes import Schemes
 from .evidence import Evidence, IngestResult, SourceBuilder
 from .identity import IdentityIndex, OrganisationKeys
 from .nquads import NQuadsFile, iri, literal
-from .tabular import Row, Table, decode, iter_csv_text, read_csv_text
+from .tabular import Row, Table, decode, iter_csv_text, iter_json_records
 
 __all__ = ["CORDIS_DOI", "ROLES", "read_cordis"]
 
@@ -86,32 +88,75 @@ _PROJECT_FIELDS = (("frameworkProgramme", iri(str(ECHO.programme))), ("topics", 
 _DATES = (("startDate", iri(str(ECHO.startDate))), ("endDate", iri(str(ECHO.endDate))))
 
 
-def _files(location: Path) -> tuple[str, str, str, list[tuple[str, Path]]]:
-    """Return how to name the files, the texts of project.csv and organization.csv, and the files read."""
+#: The two files of an export, in each layout CORDIS publishes.
+_LAYOUTS = {"csv": ("project.csv", "organization.csv"), "json": ("project.json", "organization.json")}
+
+
+@dataclass(frozen=True)
+class _Export:
+    """The two files of an export, decoded: how to name them, their layout and texts, and the files read."""
+
+    prefix: str
+    layout: str
+    project_text: str
+    org_text: str
+    files: list[tuple[str, Path]]
+
+    def name(self, which: int) -> str:
+        """Return how messages name the project (0) or organisation (1) file."""
+        return self.prefix + _LAYOUTS[self.layout][which]
+
+
+def _layout(names: set[str]) -> str | None:
+    """Return the layout whose two files are all in ``names`` (CSV first), or None."""
+    for layout, pair in _LAYOUTS.items():
+        if all(n in names for n in pair):
+            return layout
+    return None
+
+
+def _lacks(names: set[str]) -> str:
+    """Say which files are missing, for the layout the names come closest to."""
+    layout = "json" if any(n.endswith(".json") for n in names) and not any(n.endswith(".csv") for n in names) else "csv"
+    missing = [n for n in _LAYOUTS[layout] if n not in names]
+    return (f"lacks {', '.join(missing)}; it needs project.csv and organization.csv (or project.json and "
+            "organization.json) as downloaded")
+
+
+def _files(location: Path) -> _Export:
+    """Find and decode the two files of the export in a folder or a zip."""
     if location.is_dir():
         found = {p.name.lower(): p for p in location.iterdir()}
-        missing = [n for n in ("project.csv", "organization.csv") if n not in found]
-        if missing:
-            raise DataError(f"the CORDIS export folder lacks {', '.join(missing)}; it needs project.csv and "
-                            "organization.csv as downloaded", path=str(location))
+        layout = _layout(set(found))
+        if layout is None:
+            raise DataError(f"the CORDIS export folder {_lacks(set(found))}", path=str(location))
         texts = []
-        for name in ("project.csv", "organization.csv"):
+        for name in _LAYOUTS[layout]:
             try:
                 texts.append(decode(found[name].read_bytes(), str(found[name])))
             except OSError as exc:
                 raise DataError(f"cannot be read: {exc.strerror}", path=str(found[name])) from None
-        return f"{location}/", texts[0], texts[1], [(n, found[n]) for n in ("project.csv", "organization.csv")]
+        return _Export(f"{location}/", layout, texts[0], texts[1], [(n, found[n]) for n in _LAYOUTS[layout]])
     if not location.exists():
         raise DataError("does not exist; give the folder or the zip of a CORDIS export", path=str(location))
     if not zipfile.is_zipfile(location):
         raise DataError("is neither a folder nor a zip holding project.csv and organization.csv", path=str(location))
     with zipfile.ZipFile(location) as archive:
         names = {Path(n).name.lower(): n for n in archive.namelist()}
-        missing = [n for n in ("project.csv", "organization.csv") if n not in names]
-        if missing:
-            raise DataError(f"the zip lacks {', '.join(missing)}", path=str(location))
-        texts = [decode(archive.read(names[n]), f"{location}!{names[n]}") for n in ("project.csv", "organization.csv")]
-    return f"{location}!", texts[0], texts[1], [(location.name, location)]
+        layout = _layout(set(names))
+        if layout is None:
+            raise DataError(f"the zip {_lacks(set(names))}", path=str(location))
+        texts = [decode(archive.read(names[n]), f"{location}!{names[n]}") for n in _LAYOUTS[layout]]
+    return _Export(f"{location}!", layout, texts[0], texts[1], [(location.name, location)])
+
+
+def _rows(export: _Export, which: int, required: tuple[str, ...]) -> tuple[tuple[str, ...], Iterator[Row]]:
+    """Return the header and rows of the project (0) or organisation (1) file, in either layout."""
+    text = export.org_text if which else export.project_text
+    kind = "CORDIS " + _LAYOUTS[export.layout][which]
+    if export.layout == "json":
+        return iter_json_records(text, export.name(which), required=required, kind=kind)
+    return iter_csv_text(text, export.name(which), delimiter=";", required=required, kind=kind)
 
 
 def _number(row: Row, column: str) -> str | None:
@@ -212,13 +257,13 @@ def read_cordis(
         At the first wrong value, naming the file, line, column and the fix.
     """
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    prefix, project_text, org_text, files = _files(location)
-    projects_table = read_csv_text(project_text, prefix + "project.csv", delimiter=";",
-                                   required=_PROJECT_REQUIRED, kind="CORDIS project.csv")
-    del project_text
-    org_file = prefix + "organization.csv"
-    _, org_rows = iter_csv_text(org_text, org_file, delimiter=";", required=_ORG_REQUIRED,
-                                kind="CORDIS organization.csv")
+    export = _files(location)
+    project_header, project_rows = _rows(export, 0, _PROJECT_REQUIRED)
+    projects_table = Table(export.name(0), project_header, list(project_rows))
+    org_file = export.name(1)
+    _, org_rows = _rows(export, 1, _ORG_REQUIRED)
+    org_text, files = export.org_text, export.files
+    del export
     projects = _projects(projects_table)
     builder = SourceBuilder(source, f"CORDIS export {location.name}", "cordis")
     urls = source_urls or (CORDIS_DOI,)
@@ -344,7 +389,8 @@ def read_cordis(
     except BaseException:
         out.close()
         raise
-    counts = {"project.csv": len(projects), "organization.csv": len(participations)}
+    counts = {"project.csv": len(projects), "organization.csv": len(participations),
+              "project.json": len(projects), "organization.json": len(participations)}
     for name, path_read in files:
         builder.add_file(name, path_read, counts.get(name, len(projects) + len(participations)))
     ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

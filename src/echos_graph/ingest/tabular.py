@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 from ..errors import DataError
 from .evidence import VERIFICATION_STATUSES, Evidence
 
-__all__ = ["Row", "Table", "decode", "iter_csv_text", "read_csv", "read_csv_text", "read_xlsx"]
+__all__ = ["Row", "Table", "decode", "iter_csv_text", "iter_json_records", "read_csv", "read_csv_text", "read_xlsx"]
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -187,6 +188,92 @@ def iter_csv_text(
         except csv.Error as exc:
             raise DataError(f"malformed CSV: {exc}; check for an unbalanced quote (\")", path=name,
                             line=start) from None
+
+    return header, rows()
+
+
+def iter_json_records(
+    text: str, name: str, *, required: Sequence[str], kind: str
+) -> tuple[tuple[str, ...], Iterator[Row]]:
+    r"""Check decoded JSON ``text`` (an array of flat objects) and return its keys with an iterator over the rows.
+
+    The layout of the CORDIS JSON export: each file one array, each record an
+    object whose keys are the column names of the CSV export.  Numbers and
+    booleans become their JSON text, ``null`` an empty value; a nested object
+    or array is refused.  Records are decoded one at a time and each
+    :class:`Row` carries the line its record starts on.  The header is the
+    keys of the first record; ``required`` keys must be there.
+
+    Examples
+    --------
+    >>> header, rows = iter_json_records('[{"id": 7, "title": "A"},\n {"id": 8, "title": null}]', "p.json",
+    ...                                  required=("id",), kind="project.json")
+    >>> header, [(r.line, r.values) for r in rows]
+    (('id', 'title'), [(1, {'id': '7', 'title': 'A'}), (2, {'id': '8', 'title': ''})])
+    """
+    decoder = json.JSONDecoder()
+    space = re.compile(r"\s*")
+
+    def line_of(position: int) -> int:
+        return text.count("\n", 0, position) + 1
+
+    def fail(position: int, message: str) -> DataError:
+        return DataError(message, path=name, line=line_of(position))
+
+    position = space.match(text).end()  # type: ignore[union-attr]
+    if position == len(text):
+        raise DataError(f"is empty; a {kind} is a JSON array of records", path=name)
+    if text[position] != "[":
+        raise fail(position, f"does not start with '['; a {kind} is a JSON array of records")
+
+    def record_at(position: int) -> tuple[dict[str, str], int]:
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"malformed JSON: {exc.msg} (column {exc.colno}); the file may be cut short or edited "
+                            "by hand: download it again", path=name, line=exc.lineno) from None
+        if not isinstance(value, dict):
+            raise fail(position, f"has a {type(value).__name__} where a record (a JSON object) belongs")
+        values = {}
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                raise fail(position, f"key {key!r} holds a nested {type(item).__name__}; a {kind} record has "
+                           "text or numbers only")
+            values[key] = "" if item is None else json.dumps(item) if isinstance(item, bool) else str(item)
+        return values, end
+
+    def after(position: int) -> int:
+        return space.match(text, position).end()  # type: ignore[union-attr]
+
+    position = after(position + 1)
+    first: dict[str, str] | None = None
+    if position < len(text) and text[position] != "]":
+        first, first_end = record_at(position)
+        header = tuple(first)
+    else:
+        header = ()
+    missing = [c for c in required if c not in header]
+    if first is not None and missing:
+        raise fail(position, f"the first record lacks key(s) {', '.join(missing)}; a {kind} record has "
+                   f"the columns of the CSV export")
+
+    def rows() -> Iterator[Row]:
+        at = position
+        if first is None:
+            return
+        values, end = first, first_end
+        while True:
+            yield Row(name, line_of(at), values)
+            at = after(end)
+            if at < len(text) and text[at] == "]":
+                if after(at + 1) != len(text):
+                    raise fail(at + 1, "has text after the closing ']' of the array; the file is damaged")
+                return
+            if at >= len(text) or text[at] != ",":
+                raise fail(at, "the array is not closed with ']' or the records are not separated by ','; "
+                           "the file may be cut short: download it again")
+            at = after(at + 1)
+            values, end = record_at(at)
 
     return header, rows()
 
