@@ -372,19 +372,24 @@ def read_cordis(
                 if value:
                     q(s, prop, literal(value), facts)
         participation_base = id_iri("participation", "project") + "/"
+        # The most numerous entity: its quads are written as one block of lines each.
+        block = out.block
+        tail = f" {facts} .\n"
         for grant, pic, role, line, amount, order_value in participations:
             org_uri = org_iris[pic]
             uri = f"{participation_base}{grant}/{org_uri.rsplit('/organisation/', 1)[1]}/{role}"
             origins[uri] = f"{org_file}:{line}"
             p = f"<{uri}>"
-            q(project_iris[grant], _INVOLVED, p, facts)
-            q(p, _TYPE, _PARTICIPATION, facts)
-            q(p, _ROLE_OF, f"<{org_uri}>", facts)
-            q(p, _ROLE, _ROLE_IRIS[role], facts)
-            if amount is not None:
-                q(p, _CONTRIBUTION, literal(amount, _DECIMAL), facts)
+            text = (f"{project_iris[grant]} {_INVOLVED} {p}{tail}{p} {_TYPE} {_PARTICIPATION}{tail}"
+                    f"{p} {_ROLE_OF} <{org_uri}>{tail}{p} {_ROLE} {_ROLE_IRIS[role]}{tail}")
+            n = 4
+            if amount is not None:  # digits and one '.': nothing to escape
+                text += f'{p} {_CONTRIBUTION} "{amount}"^^<{_DECIMAL}>{tail}'
+                n += 1
             if order_value is not None:
-                q(p, _ORDER, literal(str(order_value), _POSITIVE), facts)
+                text += f'{p} {_ORDER} "{order_value}"^^<{_POSITIVE}>{tail}'
+                n += 1
+            block(text, n)
         path = out.finish()
     except BaseException:
         out.close()

@@ -116,7 +116,7 @@ class IdentityIndex:
                 iri = table[key]
                 if iri in self.existing:
                     self.matches.setdefault(iri, Match(iri, rule, key))
-                self._remember(keys, iri)
+                self._remember(keys, iri, name_key)
                 return iri
         if keys.pic:
             iri = id_iri("organisation", "pic", keys.pic)
@@ -124,17 +124,17 @@ class IdentityIndex:
             iri = id_iri("organisation", "ror", keys.ror)
         else:
             iri = id_iri("organisation", name_key)
-        self._remember(keys, iri)
+        self._remember(keys, iri, name_key)
         return iri
 
     def is_existing(self, iri: str) -> bool:
         """Return whether ``iri`` names an organisation another source already describes."""
         return iri in self.existing
 
-    def _remember(self, keys: OrganisationKeys, iri: str) -> None:
-        """Index the new organisation's keys so later rows of the same source find it."""
+    def _remember(self, keys: OrganisationKeys, iri: str, name_key: str) -> None:
+        """Index the new organisation's keys (``name_key`` is ``keys.name_key()``) so later rows find it."""
         if keys.pic:
             self.by_pic.setdefault(keys.pic, iri)
         if keys.ror:
             self.by_ror.setdefault(keys.ror, iri)
-        self.by_name.setdefault(keys.name_key(), iri)
+        self.by_name.setdefault(name_key, iri)

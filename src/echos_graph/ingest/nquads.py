@@ -10,6 +10,7 @@ N-Triples grammar requires.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +18,7 @@ from types import TracebackType
 __all__ = ["NQuadsFile", "iri", "literal"]
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]').search
 
 
 def iri(value: str) -> str:
@@ -34,7 +36,7 @@ def literal(value: str, datatype: str | None = None, *, lang: str | None = None)
     >>> literal("2023-04-01", "http://www.w3.org/2001/XMLSchema#date")
     '"2023-04-01"^^<http://www.w3.org/2001/XMLSchema#date>'
     """
-    text = f'"{value.translate(_ESCAPES)}"'
+    text = f'"{value.translate(_ESCAPES)}"' if _NEEDS_ESCAPE(value) else f'"{value}"'
     if lang:
         return f"{text}@{lang}"
     if datatype:
@@ -64,6 +66,11 @@ class NQuadsFile:
         """Write one quad of already-serialised terms."""
         self._write(f"{subject} {predicate} {obj} {graph} .\n")
         self.count += 1
+
+    def block(self, text: str, quads: int) -> None:
+        """Write ``quads`` quads already joined as N-Quads lines (each ending in ``" .\\n"``)."""
+        self._write(text)
+        self.count += quads
 
     def finish(self) -> Path:
         """Flush and close the file for reading; return its path."""
