@@ -390,7 +390,7 @@ def read_cordis(
                 text += f'{p} {_ORDER} "{order_value}"^^<{_POSITIVE}>{tail}'
                 n += 1
             block(text, n)
-        path = out.finish()
+        paths = out.finish()
     except BaseException:
         out.close()
         raise
@@ -401,4 +401,4 @@ def read_cordis(
     ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     catalogue = builder.catalogue(version=__version__, started=started, ended=ended, location=str(location.resolve()),
                                   matches=identity.matches.values())
-    return IngestResult(graph_iri(source), catalogue, builder.records, origins, (path,), out.count)
+    return IngestResult(graph_iri(source), catalogue, builder.records, origins, paths, out.count)
