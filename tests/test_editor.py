@@ -23,7 +23,7 @@ def test_editor_page_lists_every_saved_query_with_its_documented_text(client) ->
     response = client.get("/query")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    texts = [html.unescape(text) for text in re.findall(r"<pre><code>(.*?)</code></pre>", page, re.S)]
+    texts = [html.unescape(text) for text in re.findall(r"<pre><code>(.*?)</code></pre>", page, re.DOTALL)]
     for name, saved in CATALOGUE.items():
         assert f'id="q-{name}"' in page
         assert html.escape(saved.title) in page
@@ -33,7 +33,7 @@ def test_editor_page_lists_every_saved_query_with_its_documented_text(client) ->
 def test_editor_page_without_javascript_posts_to_the_endpoint(client) -> None:
     page = client.get("/query").get_data(as_text=True)
     assert '<form method="post" action="/sparql">' in page
-    starter = html.unescape(re.search(r'<textarea id="query" name="query"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    starter = html.unescape(re.search(r'<textarea id="query" name="query"[^>]*>(.*?)</textarea>', page, re.DOTALL).group(1))
     assert starter == declare_prefixes(CATALOGUE[STARTER].text)
     # What the form sends: the starter query (hubs by status), as CSV.
     result = client.post("/sparql", data={"query": starter, "format": "csv"})

@@ -11,7 +11,13 @@ from rdflib.plugins.sparql import prepareQuery
 
 from echos_graph.errors import QueryError
 from echos_graph.namespaces import PREFIXES
-from echos_graph.queries import bind_parameters, declare_prefixes, load_catalogue, load_query, run_query
+from echos_graph.queries import (
+    bind_parameters,
+    declare_prefixes,
+    load_catalogue,
+    load_query,
+    run_query,
+)
 from echos_graph.resources import data_dir
 from echos_graph.results import to_rows
 
