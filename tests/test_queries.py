@@ -11,7 +11,13 @@ from rdflib.plugins.sparql import prepareQuery
 
 from echos_graph.errors import QueryError
 from echos_graph.namespaces import PREFIXES
-from echos_graph.queries import bind_parameters, load_catalogue, load_query, run_query
+from echos_graph.queries import (
+    bind_parameters,
+    declare_prefixes,
+    load_catalogue,
+    load_query,
+    run_query,
+)
 from echos_graph.resources import data_dir
 from echos_graph.results import to_rows
 
@@ -179,3 +185,23 @@ def test_malformed_param_declaration_names_file_and_line(tmp_path: Path) -> None
     path.write_text("# title: x\n# param: hub iri\nSELECT * {}\n")
     with pytest.raises(QueryError, match="bad.rq:2"):
         load_query(path)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_saved_query_with_declared_prefixes_parses_without_predeclared_ones(name: str) -> None:
+    """What the query editor and share links carry runs on an endpoint that knows none of our prefixes."""
+    ox.Store().query(declare_prefixes(CATALOGUE[name].text))  # an empty Oxigraph predeclares no prefix
+
+
+def test_declare_prefixes_skips_iris_strings_comments_and_declared_prefixes() -> None:
+    text = ('# title: x, see rdfs:comment\n'
+            'PREFIX qb: <http://purl.org/linked-data/cube#>\n'
+            'SELECT * { ?s <http://x.org/skos:y> "owl:Thing" ; qb:dataSet ?d ; a echo:Organisation }\n')
+    declared = declare_prefixes(text)
+    assert declared.count("PREFIX") == 2
+    assert "PREFIX echo: <https://w3id.org/echos-graph/ontology#>\n" in declared
+    assert declared.startswith("# title: x, see rdfs:comment\nPREFIX echo:")
+
+
+def test_declare_prefixes_leaves_a_query_without_our_prefixes_alone() -> None:
+    assert declare_prefixes("ASK {}") == "ASK {}"

@@ -37,6 +37,7 @@ __all__ = [
     "Parameter",
     "SavedQuery",
     "bind_parameters",
+    "declare_prefixes",
     "load_catalogue",
     "load_query",
     "resolve_query",
@@ -172,6 +173,48 @@ def load_catalogue(folder: Path | None = None) -> dict[str, SavedQuery]:
     """
     folder = folder or queries_dir()
     return {path.stem: load_query(path) for path in sorted(folder.glob("*.rq"))}
+
+
+_IRI_OR_STRING = re.compile(r'<[^<>"{}|^`\\\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def declare_prefixes(text: str) -> str:
+    """Return ``text`` with a ``PREFIX`` line for each of our prefixes it uses but does not declare.
+
+    Saved queries lean on the prefixes that the engine predeclares
+    (:data:`echos_graph.namespaces.PREFIXES`); with the declarations added a
+    query also runs on any other SPARQL endpoint, in a query editor and
+    from a shared link.  The lines go after the header comment.
+
+    Parameters
+    ----------
+    text : str
+        A SPARQL query.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(declare_prefixes("# title: Hubs\\nSELECT ?h { ?h a echo:CancerMissionHub }"))
+    # title: Hubs
+    PREFIX echo: <https://w3id.org/echos-graph/ontology#>
+    SELECT ?h { ?h a echo:CancerMissionHub }
+    """
+    code = _IRI_OR_STRING.sub(" ", text)
+    declared = {match.group(1) or "" for match in _DECLARED.finditer(code)}
+    used = [prefix for prefix in PREFIXES
+            if prefix not in declared and re.search(rf"(?<![\w.:-]){re.escape(prefix)}:", code)]
+    if not used:
+        return text
+    lines = text.splitlines(keepends=True)
+    header = 0
+    while header < len(lines) and (lines[header].startswith("#") or not lines[header].strip()):
+        header += 1
+    declarations = "".join(f"PREFIX {prefix}: <{PREFIXES[prefix]}>\n" for prefix in used)
+    return "".join(lines[:header]) + declarations + "".join(lines[header:])
 
 
 def resolve_query(name_or_path: str) -> SavedQuery:
