@@ -441,6 +441,10 @@ class EmbeddedStore(GraphStore):
         keep = set(published[: self.keep])
         for entry in folder.iterdir():
             if entry.name not in keep:
-                shutil.rmtree(entry, ignore_errors=True)
+                for _ in range(3):  # a closing database's background thread may still be writing a file in it
+                    shutil.rmtree(entry, ignore_errors=True)
+                    if not entry.exists():
+                        break
+                    time.sleep(0.05)
         for stale in self.path.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
