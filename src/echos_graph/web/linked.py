@@ -44,6 +44,8 @@ _BY_MEDIA = {media: name for name, (_, media) in RDF_FORMATS.items()}
 _BY_MEDIA.update({"application/x-turtle": "ttl", "application/json": "jsonld"})
 _ALIASES = {"turtle": "ttl", "json-ld": "jsonld", "json": "jsonld", "ntriples": "nt", "n-triples": "nt",
             "xml": "rdfxml", "rdf": "rdfxml", "nquads": "nq", "n-quads": "nq"}
+#: The formats that keep each fact's named graph; the others merge the graphs (JSON-LD too, as one graph).
+_WITH_GRAPHS = ("nq", "trig")
 #: Labels of the formats for the links on the pages.
 FORMAT_LABELS = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdfxml": "RDF/XML",
                  "nq": "N-Quads (with graphs)", "trig": "TriG (with graphs)"}
@@ -71,7 +73,7 @@ def _rdf(iri: str, fmt: str) -> Response:
     if not quads:
         abort(404)
     rdf_format, media = RDF_FORMATS[fmt]
-    data = quads if rdf_format.supports_datasets else list(dict.fromkeys(q.triple for q in quads))
+    data = quads if fmt in _WITH_GRAPHS else list(dict.fromkeys(q.triple for q in quads))
     response = Response(ox.serialize(data, format=rdf_format, prefixes=PREFIXES), mimetype=media)
     if media.startswith("text/"):
         response.charset = "utf-8"
