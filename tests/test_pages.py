@@ -239,3 +239,17 @@ def test_markup_in_a_name_is_shown_as_text_on_every_page(store_copy, tmp_path) -
     assert "Recommended organisations for Patient and citizen organisations" in get(client, "/id/hub/NO")
     api = client.get("/api/organisations/NO/script-alert-1-script-ltd").get_json()
     assert api["label"] == EVIL
+
+
+def test_a_warmed_up_worker_serves_hub_pages_without_reading_the_network_again(store_copy, tmp_path,
+                                                                               monkeypatch) -> None:
+    from echos_graph.web import db
+
+    app = create_app({"TESTING": True, "STORE": store_copy.location, "DOCS_DIR": str(tmp_path / "docs")})
+    db.warm_up(app)
+
+    def refuse(store, **kwargs):
+        raise AssertionError("the network was read again")
+
+    monkeypatch.setattr(db, "load_network", refuse)
+    assert "Cancer Mission Hub Norway" in get(app.test_client(), "/id/hub/NO")

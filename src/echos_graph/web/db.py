@@ -11,7 +11,7 @@ from flask import Flask, current_app, g
 from ..analysis.projection import Network, load_network
 from ..store import GraphStore, open_store
 
-__all__ = ["cached", "generation", "get_network", "get_store", "init_app"]
+__all__ = ["cached", "generation", "get_network", "get_store", "init_app", "warm_up"]
 
 _STORES: dict[tuple[int, str], GraphStore] = {}
 #: (store location, generation) -> {kind: value}: what was derived from one published generation.
@@ -76,6 +76,25 @@ def cached(kind: Hashable, compute: Callable[[GraphStore], T]) -> T:
 def get_network() -> Network:
     """Return the store's network (organisations, initiatives, hubs, schemes), read once per generation."""
     return cached("network", load_network)
+
+
+def warm_up(app: Flask) -> None:
+    """Read what the pages need from the current generation before the first request asks for it.
+
+    The production server calls it when a worker starts, so the first
+    visitor does not wait for the network to be read (seconds at 10,000
+    organisations when the analysis cache does not have it yet). A store
+    that cannot be read yet is left for the requests to report.
+    """
+    from ..errors import EchosGraphError
+    from ..info import summarise
+
+    with app.test_request_context("/"):
+        try:
+            get_network()
+            cached("summary", summarise)
+        except EchosGraphError:
+            return
 
 
 def init_app(app: Flask) -> None:
