@@ -349,7 +349,8 @@ def sector_neighbourhood(net: Network, notation: str, *, limit: int | None = LIM
     if notation not in net.sectors and notation not in net.by_sector:
         raise DataError(f"no sector {notation!r} in the sector scheme")
     orgs = net.by_sector.get(notation, ())
-    covering, missing = [], []
+    covering: list[Named] = []
+    missing: list[Named] = []
     for hub, found in sorted(net.hubs.items()):
         n = sum(1 for m in found.members if notation in net.organisation(m).sectors)
         entry = Named(hub, found.label, count=n, country=found.country or "")

@@ -151,13 +151,13 @@ def measure_table(result: AnalysisResult) -> MeasureTable:
     method = next(iter(result.communities), "")
     membership = result.communities[method].membership if method else {}
     sizes: dict[Any, int] = {}
-    for community in membership.values():
-        sizes[community] = sizes.get(community, 0) + 1
+    for label in membership.values():
+        sizes[label] = sizes.get(label, 0) + 1
     ranked = sorted(result.nodes.values(), key=lambda m: (-m.betweenness, -m.degree, str(m.node)))
     rank = {m.node: i for i, m in enumerate(ranked, start=1)}
     nodes: dict[str, dict[str, Any]] = {}
     for node, found in result.nodes.items():
-        row = {name: _plain(getattr(found, name)) for name in _KEPT}
+        row: dict[str, Any] = {name: _plain(getattr(found, name)) for name in _KEPT}
         roles = found.brokerage.get("sector")
         pairs = ({"coordinator": roles.coordinator, "itinerant": roles.itinerant,
                   "representative": roles.representative, "liaison": roles.liaison} if roles else {})
