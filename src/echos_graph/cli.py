@@ -305,6 +305,8 @@ def analyse(location: str, table: str, fmt: str, top: int, seed: int, keep: bool
     effective size, brokerage between sectors, countries and hubs, Louvain and
     Leiden communities with consensus and modularity, sector assortativity and
     E-I index, cross-border brokers. Each result says which method computed it.
+    Every organisation's measures are kept for the store's current generation,
+    so that the web pages show them (until the next ingest).
 
     \b
     Examples:
@@ -321,10 +323,12 @@ def analyse(location: str, table: str, fmt: str, top: int, seed: int, keep: bool
         render_rows,
         store_hub_results,
     )
+    from .analysis.measures import keep_measures
 
     store = _open(location)
     net = load_network(store)
     result = run_analysis(co_participation_graph(net), seed=seed, top=top)
+    keep_measures(store, result)  # the web pages show them until the next ingest
     if keep:
         graph, _ = store_hub_results(store, net, version=__version__)
         click.echo(f"Stored the hubs' gaps and recommendations in {graph}", err=True)

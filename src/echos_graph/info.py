@@ -12,7 +12,7 @@ from .queries import run_query
 from .results import compact
 from .store import GraphStore
 
-__all__ = ["GraphSize", "Summary", "summarise"]
+__all__ = ["GraphSize", "SourceFile", "SourceInfo", "Summary", "describe_sources", "summarise"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,14 @@ class Summary:
     sources: dict[str, dict[str, int]]
     verification: dict[str, int]
     classes: dict[str, int]
+
+    def verification_by_source(self) -> dict[str, dict[str, int]]:
+        """Return, per source, the facts (triples in evidence graphs) of each verification status."""
+        mix: dict[str, Counter[str]] = defaultdict(Counter)
+        for g in self.graphs:
+            if g.verification:
+                mix[g.source][g.verification] += g.triples
+        return {source: dict(sorted(counts.items())) for source, counts in sorted(mix.items())}
 
     def to_json(self) -> str:
         """Return the summary as JSON."""
@@ -98,3 +106,87 @@ def summarise(store: GraphStore) -> Summary:
         verification=dict(sorted(verification.items())),
         classes=class_counts,
     )
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file a source was read from: its name, checksum, size in bytes and record count."""
+
+    file: str
+    checksum: str = ""
+    bytes: int | None = None
+    records: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """An ingested source: its title, when and by what it was ingested, its files, size and verification mix.
+
+    ``verification`` maps a status IRI to the facts (triples) of the source
+    that have it.
+    """
+
+    source: str
+    title: str
+    records: int
+    ingested_at: str
+    software: str
+    files: tuple[SourceFile, ...]
+    triples: int
+    graphs: int
+    verification: dict[str, int]
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the source as plain data."""
+        return {**asdict(self), "files": [asdict(f) for f in self.files]}
+
+
+def _int(term: ox.Literal | None) -> int | None:
+    """Return the integer value of a literal, or None."""
+    try:
+        return int(term.value) if term is not None else None
+    except ValueError:
+        return None
+
+
+def describe_sources(store: GraphStore, summary: Summary | None = None) -> list[SourceInfo]:
+    """Return every ingested source with its files, ingest time, size and verification mix.
+
+    Parameters
+    ----------
+    store : GraphStore
+    summary : Summary, optional
+        The store's :func:`summarise` (computed when not given) for the
+        triples and the verification mix of each source.
+
+    Examples
+    --------
+    >>> from echos_graph import build, open_store
+    >>> store = open_store("memory:")
+    >>> _ = build(store)
+    >>> found = describe_sources(store)[0]
+    >>> found.title, "data/hubs.csv" in [f.file for f in found.files], found.verification != {}
+    ('echos-graph bundled real data', True, True)
+    """
+    summary = summary or summarise(store)
+    mix = summary.verification_by_source()
+    result = run_query(store, "sources")
+    assert isinstance(result, ox.QuerySolutions)
+    found: dict[str, dict[str, object]] = {}
+    files: dict[str, dict[str, SourceFile]] = defaultdict(dict)
+    for row in result:
+        source = row["source"].value
+        found.setdefault(source, {"title": row["title"].value, "records": _int(row["records"]) or 0,
+                                  "ingested_at": row["ingestedAt"].value, "software": row["software"].value})
+        if row["file"] is not None and row["file"].value not in files[source]:
+            files[source][row["file"].value] = SourceFile(
+                row["file"].value, row["checksum"].value if row["checksum"] is not None else "",
+                _int(row["bytes"]), _int(row["fileRecords"]))
+    return [
+        SourceInfo(source=source, title=str(info["title"]), records=int(info["records"]),  # type: ignore[call-overload]
+                   ingested_at=str(info["ingested_at"]), software=str(info["software"]),
+                   files=tuple(files[source][f] for f in sorted(files[source])),
+                   triples=summary.sources.get(source, {}).get("triples", 0),
+                   graphs=summary.sources.get(source, {}).get("graphs", 0), verification=mix.get(source, {}))
+        for source, info in sorted(found.items(), key=lambda kv: (str(kv[1]["title"]), kv[0]))
+    ]

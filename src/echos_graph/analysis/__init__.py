@@ -16,6 +16,11 @@
 - :mod:`~echos_graph.analysis.plots` and
   :mod:`~echos_graph.analysis.results_rdf`: pictures, and results stored as
   RDF Data Cube observations;
+- :mod:`~echos_graph.analysis.entities`: one organisation, initiative,
+  country or sector seen through the network (hubs, initiatives, partners),
+  and the organisations a page at a time;
+- :mod:`~echos_graph.analysis.measures`: every organisation's network
+  measures kept per store generation, and a cheap network summary;
 - :mod:`~echos_graph.analysis.cache`: derived data kept per store generation;
 - :mod:`~echos_graph.analysis.formatting`: results as a table, CSV,
   Markdown or JSON.
@@ -27,7 +32,21 @@ from __future__ import annotations
 
 from .cache import cache_folder
 from .diversity import pielou_evenness, shannon_entropy, simpson_diversity
+from .entities import (
+    CountryNeighbourhood,
+    InitiativeNeighbourhood,
+    Named,
+    OrganisationNeighbourhood,
+    OrganisationPage,
+    SectorNeighbourhood,
+    country_neighbourhood,
+    initiative_neighbourhood,
+    list_organisations,
+    organisation_neighbourhood,
+    sector_neighbourhood,
+)
 from .formatting import FORMATS, format_value, render, render_rows
+from .measures import MeasureTable, broker_role, keep_measures, kept_measures, network_measures, network_summary
 from .gaps import (
     EXPECTED_STATUSES,
     CountryWithoutHub,
@@ -74,6 +93,23 @@ from .synergies import (
 )
 
 __all__ = [
+    "CountryNeighbourhood",
+    "InitiativeNeighbourhood",
+    "MeasureTable",
+    "Named",
+    "OrganisationNeighbourhood",
+    "OrganisationPage",
+    "SectorNeighbourhood",
+    "broker_role",
+    "country_neighbourhood",
+    "initiative_neighbourhood",
+    "keep_measures",
+    "kept_measures",
+    "list_organisations",
+    "network_measures",
+    "network_summary",
+    "organisation_neighbourhood",
+    "sector_neighbourhood",
     "SYNERGY_METHODS",
     "AnalysisResult",
     "NodeMeasures",

@@ -21,6 +21,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "QUERY_TIMEOUT": (30, "Seconds a request may run; the production server kills a worker that takes longer."),
     "MAX_QUERY_LENGTH": (100_000, "Longest SPARQL query text accepted, in characters."),
     "DOCS_DIR": ("var/docs", "Folder of the generated ontology documentation served at /ontology."),
+    "NETWORK_MEASURES_MAX_TIES": (50_000, "Largest network (co-participation ties) whose centralities the pages "
+                                          "compute on first use; beyond it, run `echos-graph analyse` to keep them."),
 }
 
 
@@ -50,11 +52,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
 
-    from . import db, editor, errors, pages, sparql, vendor
+    from . import api, db, editor, errors, linked, pages, sparql, vendor
 
     db.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(linked.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(editor.bp)

@@ -1,16 +1,25 @@
-"""The store a request reads, opened once per worker process and refreshed per request."""
+"""The store a request reads, opened once per worker process and refreshed per request; data derived from it, kept per generation."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 
+from ..analysis.projection import Network, load_network
 from ..store import GraphStore, open_store
 
-__all__ = ["get_store", "init_app"]
+__all__ = ["cached", "generation", "get_network", "get_store", "init_app", "warm_up"]
 
 _STORES: dict[tuple[int, str], GraphStore] = {}
+#: (store location, generation) -> {kind: value}: what was derived from one published generation.
+_DERIVED: dict[tuple[str, str], dict[Hashable, Any]] = {}
+#: Most values kept per generation (hub pictures, per-hub results ...).
+_MAX_PER_GENERATION = 1024
+
+T = TypeVar("T")
 
 
 def get_store() -> GraphStore:
@@ -26,6 +35,73 @@ def get_store() -> GraphStore:
     return g.store  # type: ignore[no-any-return]
 
 
+def generation() -> str | None:
+    """Return the published generation the request reads, or None for a store without generations."""
+    if "generation" not in g:
+        current = getattr(get_store(), "current_generation", None)
+        g.generation = current() if current is not None else None
+    return g.generation  # type: ignore[no-any-return]
+
+
+def cached(kind: Hashable, compute: Callable[[GraphStore], T]) -> T:
+    """Return ``compute(store)``, computed once per store generation and worker process.
+
+    A published generation never changes, so whatever is derived from it
+    (the summary of the home page, the network, a hub's picture) stays true
+    until an ingest publishes a new one; the values of older generations are
+    then dropped. A store without generations (in memory, remote) is asked
+    every time. A None result is not kept: it means "not available yet"
+    (network measures nobody has computed), so the next request asks again.
+    """
+    store = get_store()
+    current = generation()
+    if current is None:
+        return compute(store)
+    key = (store.location, current)
+    values = _DERIVED.get(key)
+    if values is None:
+        for old in [k for k in _DERIVED if k[0] == store.location]:
+            del _DERIVED[old]
+        values = _DERIVED[key] = {}
+    if kind not in values:
+        if len(values) >= _MAX_PER_GENERATION:
+            values.pop(next(iter(values)))
+        value = compute(store)
+        if value is None:
+            return value
+        values[kind] = value
+    return values[kind]  # type: ignore[no-any-return]
+
+
+def get_network() -> Network:
+    """Return the store's network (organisations, initiatives, hubs, schemes), read once per generation."""
+    return cached("network", load_network)
+
+
+def warm_up(app: Flask) -> None:
+    """Read what the pages need from the current generation before the first request asks for it.
+
+    The production server calls it when a worker starts, so the first
+    visitor does not wait for the network to be read (seconds at 10,000
+    organisations when the analysis cache does not have it yet). A store
+    that cannot be read yet is left for the requests to report.
+    """
+    from ..errors import EchosGraphError
+    from ..info import summarise
+
+    with app.test_request_context("/"):
+        try:
+            get_network()
+            cached("summary", summarise)
+        except EchosGraphError:
+            return
+
+
 def init_app(app: Flask) -> None:
     """Register the request teardown with the app."""
-    app.teardown_appcontext(lambda exc: g.pop("store", None))
+
+    def teardown(exc: BaseException | None) -> None:
+        g.pop("store", None)
+        g.pop("generation", None)
+
+    app.teardown_appcontext(teardown)

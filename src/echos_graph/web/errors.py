@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from ..errors import EchosGraphError, QueryError, RemoteError, StoreError
 
@@ -33,9 +34,21 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(EchosGraphError)
     def handle(exc: EchosGraphError) -> tuple[str | Response, int]:
         status = _status(exc)
+        if request.path.startswith("/api/"):
+            return jsonify(error=str(exc), status=status), status
         if request.path.startswith("/sparql") or request.accept_mimetypes.best == "application/json":
             return Response(f"{exc}\n", mimetype="text/plain"), status
         return render_template("error.html", message=str(exc), status=status), status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str | Response, int] | HTTPException:
+        if exc.code is None or exc.code < 400:
+            return exc
+        if request.path.startswith("/api/"):
+            return jsonify(error=exc.description, status=exc.code), exc.code
+        if request.path.startswith(("/sparql", "/vendor")):
+            return exc
+        return render_template("error.html", message=exc.description, status=exc.code, title=exc.name), exc.code
 
     @app.after_request
     def headers(response: Response) -> Response:

@@ -47,6 +47,8 @@ def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, work
     timeout : int
         Seconds before a busy worker is killed and replaced.
     """
+    from .db import warm_up
+
     app = create_app({"STORE": location, "QUERY_TIMEOUT": timeout})
     options = {
         "bind": f"{host}:{port}",
@@ -57,5 +59,6 @@ def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, work
         "accesslog": "-",
         "errorlog": "-",
         "loglevel": "warning",
+        "post_worker_init": lambda worker: warm_up(app),
     }
     _Server(app, options).run()
