@@ -386,3 +386,89 @@ def test_broken_cordis_json_fails_naming_file_and_line_and_leaves_the_store_unch
     where = f"organization.json:{line}:" if line else "organization.json:"
     assert where in str(error.value) and fragment in str(error.value)
     assert dump(store_copy) == before
+
+
+@pytest.fixture()
+def private_tmp(tmp_path: Path, monkeypatch) -> Path:
+    """A temporary folder of this test's own, so no other process's files are counted."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _temp_nquads() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob("echos-graph-*.nq")}
+
+
+def test_a_source_in_many_nquads_files_gives_the_same_facts_as_in_one(tmp_path: Path, built_dir: Path,
+                                                                      monkeypatch, private_tmp) -> None:
+    from echos_graph.ingest import nquads
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(built_dir, a)
+    shutil.copytree(built_dir, b)
+    ingest_source(open_store(a), "cordis", str(AWKWARD), name="cordis-x")
+    monkeypatch.setattr(nquads, "CHUNK_QUADS", 7)  # loaded file by file while the next is written
+    before = _temp_nquads()
+    ingest_source(open_store(b), "cordis", str(AWKWARD), name="cordis-x")
+    assert dump(open_store(a)) == dump(open_store(b)) or _same_facts(open_store(a), open_store(b))
+    assert _temp_nquads() == before == set()  # every file removed
+
+
+def _same_facts(a, b) -> bool:
+    facts = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } ?g a echo:EvidenceGraph ; dcterms:isPartOf id:graph\\/cordis-x }"
+    return sorted(map(str, select(a, facts))) == sorted(map(str, select(b, facts)))
+
+
+def test_a_failing_load_stops_the_ingester_and_leaves_the_store_and_no_files(store_copy, monkeypatch,
+                                                                            private_tmp) -> None:
+    from echos_graph.ingest import nquads
+    from echos_graph.store import OxigraphTransaction
+
+    monkeypatch.setattr(nquads, "CHUNK_QUADS", 7)
+    loads = []
+
+    def failing_load(self, path, format):
+        loads.append(path)
+        if len(loads) == 2:
+            raise OSError(28, "No space left on device")
+        return original(self, path, format)
+
+    original = OxigraphTransaction.load_file
+    monkeypatch.setattr(OxigraphTransaction, "load_file", failing_load)
+    before, files = dump(store_copy), _temp_nquads()
+    with pytest.raises(OSError, match="No space left"):
+        ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-x")
+    assert dump(store_copy) == before
+    assert _temp_nquads() == files == set()
+
+
+def test_an_ingester_error_after_some_files_were_loaded_leaves_the_store_unchanged(store_copy, monkeypatch,
+                                                                                  private_tmp) -> None:
+    from echos_graph.ingest import cordis, nquads
+
+    monkeypatch.setattr(nquads, "CHUNK_QUADS", 7)
+    real = cordis.read_cordis
+
+    def late_failure(*args, on_chunk=None, **kwargs):
+        seen = []
+
+        def count(path):
+            seen.append(path)
+            on_chunk(path)
+            if len(seen) == 3:
+                raise DataError("a planted failure after three files", path="organization.csv", line=9)
+
+        return real(*args, on_chunk=count, **kwargs)
+
+    monkeypatch.setattr(cordis, "read_cordis", late_failure)
+    before, files = dump(store_copy), _temp_nquads()
+    with pytest.raises(DataError, match="planted failure"):
+        ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-x")
+    assert dump(store_copy) == before
+    assert _temp_nquads() == files == set()

@@ -227,6 +227,7 @@ def read_cordis(
     verification: str = "confirmed",
     source_urls: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
+    on_chunk: Callable[[Path], None] | None = None,
 ) -> IngestResult:
     """Read a CORDIS export into N-Quads for the bulk path.
 
@@ -246,6 +247,11 @@ def read_cordis(
         Where the export came from (default: the CORDIS dataset DOI).
     progress : callable, optional
         Called with (rows done, rows in all) as participation rows are read.
+    on_chunk : callable, optional
+        Called with each N-Quads file as soon as it is written (see
+        :class:`~echos_graph.ingest.nquads.NQuadsFile`), so the store can
+        load it while the next is written; the files are then also in
+        :attr:`IngestResult.files`.
 
     Returns
     -------
@@ -321,7 +327,7 @@ def read_cordis(
         raise DataError(f"has no participation rows but project.csv lists {len(projects)} project(s); the export "
                         "looks incomplete (every grant has at least its coordinator): download it again",
                         path=org_file)
-    out = NQuadsFile()
+    out = NQuadsFile(on_chunk=on_chunk)
     try:
         q = out.quad
         org_iris: dict[str, str] = {}

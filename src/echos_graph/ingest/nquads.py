@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from collections.abc import Callable
 from types import TracebackType
 
 __all__ = ["CHUNK_QUADS", "NQuadsFile", "iri", "literal"]
@@ -51,7 +52,11 @@ CHUNK_QUADS = 700_000
 
 
 class NQuadsFile:
-    """Temporary N-Quads files of at most ``chunk`` quads each, removed when closed.
+    """Temporary N-Quads files of at most ``chunk`` quads each (:data:`CHUNK_QUADS`), removed when closed.
+
+    ``on_chunk``, if given, is called with each file as soon as it is
+    complete (the last one by :meth:`finish`), so that a loader can read it
+    while the next one is written.
 
     Examples
     --------
@@ -62,12 +67,14 @@ class NQuadsFile:
     [2, 2, 1]
     """
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None, *, chunk: int = CHUNK_QUADS) -> None:
+    def __init__(self, directory: str | os.PathLike[str] | None = None, *, chunk: int | None = None,
+                 on_chunk: Callable[[Path], None] | None = None) -> None:
         self.paths: list[Path] = []
+        self._on_chunk = on_chunk
         self.count = 0
         self._directory = directory
-        self._chunk = chunk
-        self._next = chunk
+        self._chunk = chunk or CHUNK_QUADS
+        self._next = self._chunk
         self._open()
 
     def _open(self) -> None:
@@ -78,8 +85,10 @@ class NQuadsFile:
         self._write = self._file.write
 
     def _rotate(self) -> None:
-        """Close the full file and start the next one."""
+        """Close the full file, hand it over, and start the next one."""
         self._file.close()
+        if self._on_chunk is not None:
+            self._on_chunk(self.paths[-1])
         self._next = self.count + self._chunk
         self._open()
 
@@ -101,10 +110,13 @@ class NQuadsFile:
         """Flush and close the files for reading; return their paths in order."""
         if not self._file.closed:
             self._file.close()
+            if self._on_chunk is not None:
+                self._on_chunk(self.paths[-1])
         return tuple(self.paths)
 
     def close(self) -> None:
-        """Close and delete the files."""
+        """Close and delete the files (without handing over an unfinished one)."""
+        self._on_chunk = None
         self.finish()
         for path in self.paths:
             path.unlink(missing_ok=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import queue
 import re
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +17,7 @@ import pyoxigraph as ox
 from ..errors import DataError, NotConformingError
 from ..namespaces import graph_iri, slug
 from ..schemes import load_schemes
-from ..store import GraphStore
+from ..store import EmbeddedStore, GraphStore, MemoryStore, Transaction
 from ..validate import ValidationReport
 from .evidence import VERIFICATION_STATUSES, IngestResult
 from .identity import IdentityIndex
@@ -52,6 +56,54 @@ INGESTERS: dict[str, Callable[..., IngestResult]] = {
     "rdf": _rdf,
     "sparql": _sparql,
 }
+
+
+#: Ingesters that hand over their N-Quads files as they write them (``on_chunk``), so that an
+#: embedded store bulk-loads one while the next is written: the two run on separate cores.
+STREAMING = frozenset({"cordis"})
+
+
+class _Cancelled(Exception):
+    """Raised inside an ingester's thread when the load it feeds has failed."""
+
+
+def _read_while_loading(read: Callable[..., IngestResult], tx: Transaction) -> IngestResult:
+    """Run ``read`` in a thread and bulk-load each N-Quads file it finishes while it writes the next.
+
+    Oxigraph's bulk loader releases the GIL, so the ingester's Python and the
+    loader overlap.  An error on either side stops both and is raised here;
+    the transaction is then abandoned by the caller, so nothing is published.
+    """
+    ready: queue.Queue[Path | None] = queue.Queue()
+    cancelled = threading.Event()
+
+    def hand_over(path: Path) -> None:
+        if cancelled.is_set():
+            raise _Cancelled
+        ready.put(path)
+
+    def produce() -> IngestResult:
+        try:
+            return read(on_chunk=hand_over)
+        finally:
+            ready.put(None)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="echos-graph-read") as pool:
+        future = pool.submit(produce)
+        try:
+            while (path := ready.get()) is not None:
+                if future.done() and future.exception() is not None:
+                    continue  # the ingester failed: drain the queue, then raise its error
+                tx.load_file(path, ox.RdfFormat.N_QUADS)
+                path.unlink(missing_ok=True)
+        except BaseException:
+            cancelled.set()
+            pool.shutdown(wait=True)
+            if future.exception() is None:  # the ingester finished before the load failed: its files are ours
+                for path in future.result().files:
+                    path.unlink(missing_ok=True)
+            raise
+        return future.result()
 
 
 @dataclass(frozen=True)
@@ -139,14 +191,19 @@ def ingest_source(
         raise DataError(f"verification {opts['verification']!r} is not one of {', '.join(VERIFICATION_STATUSES)}")
     graph = graph_iri(source)
     identity = IdentityIndex.from_store(store, exclude=graph)
-    result = INGESTERS[kind](location, source=source, identity=identity, schemes=load_schemes(),
+    read = functools.partial(INGESTERS[kind], location, source=source, identity=identity, schemes=load_schemes(),
                              progress=progress, **opts)
+    streaming = kind in STREAMING and isinstance(store, (EmbeddedStore, MemoryStore))
+    result = None if streaming else read()
     try:
         with store.transaction() as tx:
             tx.drop_graphs_under(graph)
+            if result is None:
+                result = _read_while_loading(read, tx)
+            else:
+                for path in result.files:
+                    tx.load_file(path, ox.RdfFormat.N_QUADS)
             tx.add(result.quads)
-            for path in result.files:
-                tx.load_file(path, ox.RdfFormat.N_QUADS)
             graphs = [g for g in tx.named_graphs() if g == graph or g.startswith(graph + "/")]
             written = len(result.quads) + result.file_quads if result.files else None
             report = check_store(tx, graphs=graphs, origins=result.origins, triples=written)
@@ -160,6 +217,6 @@ def ingest_source(
                 )
             triples = report.triples
     finally:
-        for path in result.files:
+        for path in result.files if result is not None else ():
             path.unlink(missing_ok=True)
     return IngestReport(source, graph, result.records, triples, len(identity.matches), report)
