@@ -131,6 +131,18 @@ class Transaction(ABC):
         """Add the quads of an RDF file (the bulk path of large sources)."""
         self.add(ox.parse(path=str(path), format=format))
 
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update on the staged data (our prefixes predeclared).
+
+        Raises
+        ------
+        echos_graph.errors.QueryError
+            If the update does not parse.
+        echos_graph.errors.StoreError
+            If this kind of store cannot run updates in a transaction.
+        """
+        raise StoreError(f"{type(self).__name__} cannot run a SPARQL Update; send it to the store's own endpoint")
+
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the content of ``graph`` by ``quads`` (which must all be in ``graph``)."""
         self.drop_graph(graph)
@@ -271,6 +283,12 @@ class OxigraphTransaction(Transaction):
 
     def query(self, sparql: str, **kwargs: Any) -> QueryResult:
         return oxigraph_query(self.store, sparql, **kwargs)
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        try:
+            self.store.update(sparql, base_iri=base_iri, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"the SPARQL update does not parse: {exc}") from None
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
 
-from ..errors import EchosGraphError, QueryError, RemoteError, StoreError
+from ..errors import EchosGraphError, QueryError, QueryTimeoutError, RemoteError, StoreError
 
 __all__ = ["init_app"]
 
-_STATUS = {QueryError: 400, StoreError: 503, RemoteError: 502}
+_STATUS = {QueryError: 400, QueryTimeoutError: 503, StoreError: 503, RemoteError: 502}
 
 #: Headers set on every response.
 SECURITY_HEADERS = {
@@ -21,6 +21,8 @@ SECURITY_HEADERS = {
 
 def _status(exc: EchosGraphError) -> int:
     """Return the HTTP status for one of our errors."""
+    if hasattr(exc, "http_status"):
+        return int(exc.http_status)
     for cls, status in _STATUS.items():
         if isinstance(exc, cls):
             return status
@@ -33,7 +35,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(EchosGraphError)
     def handle(exc: EchosGraphError) -> tuple[str | Response, int]:
         status = _status(exc)
-        if request.path.startswith("/sparql") or request.accept_mimetypes.best == "application/json":
+        if request.path.startswith(("/sparql", "/rdf-graph-store")) or request.accept_mimetypes.best == "application/json":
             return Response(f"{exc}\n", mimetype="text/plain"), status
         return render_template("error.html", message=str(exc), status=status), status
 
