@@ -565,9 +565,16 @@ def serve(location: str, host: str, port: int, workers: int | None, query_timeou
       curl 'http://127.0.0.1:5000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
       echos-graph serve --update-token-file /etc/echos-graph/token --query-timeout 10
     """
+    from .store import EmbeddedStore, open_store
     from .web.server import DEFAULT_WORKERS, run_server
 
-    _open(location)
+    store = open_store(location)
+    # Only read the pointer file here: a RocksDB database opened in gunicorn's master
+    # leaves its forked workers with background threads that do not exist, and their
+    # writes (updates, Graph Store) would wait for them forever.
+    empty = store.current_generation() is None if isinstance(store, EmbeddedStore) else store.is_empty()
+    if empty:
+        raise StoreError(f"the store at {location} is empty; build it first with 'echos-graph build --store {location}'")
     settings: dict[str, object] = {}
     if max_result_rows is not None:
         settings["MAX_RESULT_ROWS"] = max_result_rows

@@ -87,8 +87,10 @@ def endpoint() -> Response:
         return _service_description()
     check_query(operation.text)
     store = get_store()
+    # Relative IRIs resolve against the endpoint's URL, as the protocol allows; a BASE in the query wins.
+    text = f"BASE <{request.base_url}> {operation.text}"
     return query_response(lambda: store.query(
-        operation.text,
+        text,
         default_graphs=operation.default_graphs or None,
         named_graphs=operation.named_graphs or None,
     ))
