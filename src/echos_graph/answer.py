@@ -123,6 +123,21 @@ def _page(items: Iterator[object], max_rows: int, page: int | None, noun: str) -
 
 def answer(result: QueryResult, choose_format: Callable[[str], str], *, max_rows: int,
            page: int | None = None) -> Answer:
+    """Serialise a query result, at most ``max_rows`` rows or triples of it (see :func:`_answer`).
+
+    Raises
+    ------
+    echos_graph.errors.QueryError
+        If the engine fails while it evaluates the query (an unsupported function, say).
+    """
+    try:
+        return _answer(result, choose_format, max_rows=max_rows, page=page)
+    except RuntimeError as exc:
+        raise QueryError(f"the query could not be evaluated: {exc}") from None
+
+
+def _answer(result: QueryResult, choose_format: Callable[[str], str], *, max_rows: int,
+            page: int | None = None) -> Answer:
     """Serialise a query result, at most ``max_rows`` rows or triples of it.
 
     Parameters

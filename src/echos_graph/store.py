@@ -47,6 +47,7 @@ __all__ = [
     "QueryResult",
     "Transaction",
     "default_location",
+    "names_dataset",
     "open_store",
     "oxigraph_query",
 ]
@@ -237,6 +238,23 @@ class GraphStore(ABC):
         self.close()
 
 
+def names_dataset(sparql: str) -> bool:
+    """Return whether a query names its own dataset with FROM or FROM NAMED (then no union default graph).
+
+    Examples
+    --------
+    >>> names_dataset("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    True
+    >>> names_dataset("SELECT ?from WHERE { ?from ?p 'FROM' }")
+    False
+    """
+    if "FROM" not in sparql.upper():
+        return False
+    from .guard import tokens
+
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(sparql))
+
+
 def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
     """Run a query on an Oxigraph store, with the options of :meth:`GraphStore.query`."""
     bindings = kwargs.pop("bindings", None)
@@ -250,7 +268,7 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
         raise TypeError(f"unexpected query options: {sorted(kwargs)}")
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif union:
+    elif union and not names_dataset(sparql):
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
@@ -258,6 +276,8 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
         return store.query(sparql, **options)
     except SyntaxError as exc:
         raise QueryError(f"the SPARQL query does not parse: {exc}") from None
+    except RuntimeError as exc:  # the engine refuses a query it parsed (an unknown custom function, say)
+        raise QueryError(f"the SPARQL query cannot be evaluated: {exc}") from None
 
 
 class OxigraphTransaction(Transaction):

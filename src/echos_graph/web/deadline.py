@@ -68,7 +68,7 @@ def run_before_deadline(work: Callable[[], T], seconds: float) -> T:
         try:
             outcome["value"] = work()
         except BaseException as exc:  # handed to the waiting thread
-            outcome["error"] = exc
+            outcome["error"] = _detached(exc)
         finally:
             done.set()
 
@@ -83,6 +83,22 @@ def run_before_deadline(work: Callable[[], T], seconds: float) -> T:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]  # type: ignore[no-any-return]
+
+
+def _detached(exc: BaseException) -> BaseException:
+    """Drop the tracebacks of ``exc`` and the exceptions it chains to.
+
+    Their frames hold pyoxigraph results, which may only be dropped in the
+    thread that made them (pyoxigraph objects are "unsendable").
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        _detached(current.__cause__) if current.__cause__ is not None else None
+        current = current.__context__
+    return exc
 
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
