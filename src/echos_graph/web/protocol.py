@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app, request
+from werkzeug.datastructures import MIMEAccept
 
 from ..errors import QueryError
 from ..results import GRAPH_FORMATS, SOLUTION_FORMATS
@@ -76,7 +77,8 @@ def negotiate(kind: str) -> str:
             return _FORMAT_ALIASES[kind][asked]
         raise QueryError(f"format={asked!r} is not available for this result; use one of "
                          f"{', '.join(sorted(set(table.values())))}")
-    best = request.accept_mimetypes.best_match(list(table), default=None)
+    accept = MIMEAccept([(value.split(";")[0].strip(), quality) for value, quality in request.accept_mimetypes])
+    best = accept.best_match(list(table), default=None)  # "text/turtle; charset=utf-8" asks for Turtle
     if best is None and request.accept_mimetypes and not request.accept_mimetypes.accept_html \
             and "*/*" not in request.headers.get("Accept", "*/*"):
         raise NotAcceptableError(table)
