@@ -309,6 +309,8 @@ class OxigraphTransaction(Transaction):
             self.store.update(sparql, base_iri=base_iri, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"the SPARQL update does not parse: {exc}") from None
+        except RuntimeError as exc:  # an operation failed (DROP of a missing graph without SILENT, say)
+            raise QueryError(f"the SPARQL update failed, and nothing of it was applied: {exc}") from None
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
