@@ -192,3 +192,10 @@ def test_cors_origins_can_be_listed_or_turned_off(app) -> None:
     app.config["CORS_ORIGINS"] = ""
     off = client.get("/sparql", query_string={"query": SELECT}, headers={"Origin": "https://a.example"})
     assert "Access-Control-Allow-Origin" not in off.headers
+
+
+def test_query_timeout_may_be_a_fraction_of_a_second_from_the_environment(built_dir, monkeypatch) -> None:
+    from echos_graph.web import create_app
+
+    monkeypatch.setenv("ECHOS_GRAPH_QUERY_TIMEOUT", "2.5")
+    assert create_app({"STORE": str(built_dir)}).config["QUERY_TIMEOUT"] == 2.5

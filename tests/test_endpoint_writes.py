@@ -198,3 +198,13 @@ def test_remote_store_writes_through_the_served_endpoint_with_its_token(served_w
     with pytest.raises(Exception, match="refused"), refused.transaction() as tx:
         tx.drop_graph(G)
     assert G in remote.named_graphs()
+
+
+def test_serve_refuses_an_empty_token_file(runner, built_dir, tmp_path) -> None:
+    from echos_graph.cli import cli
+
+    empty = tmp_path / "token.txt"
+    empty.write_text("\n", encoding="utf-8")
+    result = runner.invoke(cli, ["serve", "--store", str(built_dir), "--update-token-file", str(empty)])
+    assert result.exit_code == 2
+    assert "is empty" in result.output

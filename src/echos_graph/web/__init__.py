@@ -18,7 +18,7 @@ __all__ = ["SETTINGS", "create_app"]
 #: environment variable ECHOS_GRAPH_<NAME>.
 SETTINGS: dict[str, tuple[Any, str]] = {
     "STORE": ("var/graph", "Store location: a folder, 'memory:' or an http(s):// SPARQL endpoint."),
-    "QUERY_TIMEOUT": (30, "Seconds a query or update may run; then the client gets a 503 and the worker "
+    "QUERY_TIMEOUT": (30.0, "Seconds a query or update may run; then the client gets a 503 and the worker "
                           "process that ran it is replaced, which stops the work."),
     "MAX_QUERY_LENGTH": (100_000, "Longest SPARQL query or update text accepted, in characters."),
     "MAX_RESULT_ROWS": (10_000, "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE, graph GET) in one answer; "
