@@ -19,7 +19,7 @@ It
 5. reports queries per second, latency percentiles p50/p95/p99, errors (any
    point query not answered 200), what the runaway query got and when, and
    the 1-minute load average; writes it all to
-   ``bench/results/endpoint-<date>.json``.
+   ``bench/results/endpoint-<scale>-<date>.json``.
 
 Loopback only; every loop is bounded by ``--seconds``, and the server is
 stopped at the end.
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
               f"runaway {runaway.get('status')} after {runaway.get('seconds')} s, "
               f"load {figures['load_average_before']}->{figures['load_average_after']}", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / f"endpoint-{dt.date.today().isoformat()}.json"
+    target = args.out / f"endpoint-{args.scale}-{dt.date.today().isoformat()}.json"
     target.write_text(json.dumps({"scale": args.scale, "seed": args.seed, "versions": _versions(),
                                   "goals": {"qps": GOAL_QPS, "p99_ms": GOAL_P99_MS, "errors": 0}, "runs": runs},
                                  indent=2) + "\n", encoding="utf-8")

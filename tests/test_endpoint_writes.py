@@ -208,3 +208,13 @@ def test_serve_refuses_an_empty_token_file(runner, built_dir, tmp_path) -> None:
     result = runner.invoke(cli, ["serve", "--store", str(built_dir), "--update-token-file", str(empty)])
     assert result.exit_code == 2
     assert "is empty" in result.output
+
+
+def test_a_write_while_another_is_being_published_is_a_503_to_retry(writable) -> None:
+    client, store = writable
+    with store.transaction():  # another writer holds the store's lock
+        response = client.post("/sparql", data={"update": INSERT}, headers=AUTH)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert "another process" in response.get_data(as_text=True)
+    assert G not in store.named_graphs()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
 
-from ..errors import EchosGraphError, QueryError, QueryTimeoutError, RemoteError, StoreError
+from ..errors import EchosGraphError, QueryError, QueryTimeoutError, RemoteError, StoreError, StoreLockedError
 
 __all__ = ["init_app"]
 
@@ -36,7 +36,10 @@ def init_app(app: Flask) -> None:
     def handle(exc: EchosGraphError) -> tuple[str | Response, int]:
         status = _status(exc)
         if request.path.startswith(("/sparql", "/rdf-graph-store")) or request.accept_mimetypes.best == "application/json":
-            return Response(f"{exc}\n", mimetype="text/plain"), status
+            response = Response(f"{exc}\n", mimetype="text/plain")
+            if isinstance(exc, StoreLockedError):
+                response.headers["Retry-After"] = "2"  # another write is being published
+            return response, status
         return render_template("error.html", message=str(exc), status=status), status
 
     @app.after_request
