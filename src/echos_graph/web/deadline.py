@@ -104,6 +104,8 @@ def _detached(exc: BaseException) -> BaseException:
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
     """gunicorn hook: after the answer has been sent, stop a worker that gave up on a query."""
     if _RETIRE.is_set():
+        if getattr(worker, "log", None) is not None:
+            worker.log.warning("worker %s retires: a query ran past the timeout and is stopped with it", os.getpid())
         worker.alive = False
 
 
