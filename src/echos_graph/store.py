@@ -288,7 +288,18 @@ class OxigraphTransaction(Transaction):
     """
 
     def __init__(self, store: ox.Store) -> None:
-        self.store = store
+        self._store: ox.Store | None = store
+
+    @property
+    def store(self) -> ox.Store:
+        """The private store the changes go to, until the transaction ends."""
+        if self._store is None:
+            raise StoreError("this transaction is over: its changes were published or dropped; start a new one")
+        return self._store
+
+    def close(self) -> None:
+        """Let go of the private store, so that the database closes even if the caller keeps this object."""
+        self._store = None
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self.store.bulk_extend(quads)
@@ -448,10 +459,15 @@ class EmbeddedStore(GraphStore):
                 yield tx
                 writer.flush()
             except BaseException:
+                tx.close()
                 del tx, writer
                 shutil.rmtree(target, ignore_errors=True)
                 raise
-            del tx, writer  # closes the database before it is published
+            # Close the database before it is published.  The caller's `with ... as tx` name
+            # outlives the block, so the transaction must let go of the store itself: an open
+            # writer would go on compacting (deleting files of) the published generation.
+            tx.close()
+            del tx, writer
             self._publish(name, previous=current)
 
     def _publish(self, name: str, *, previous: str | None) -> None:
