@@ -157,3 +157,37 @@ def artifacts() -> Path:
     """The folder where browser tests save screenshots."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def _serve(store: Path, log: Path, *args: str, env_extra: dict[str, str] | None = None):
+    """Start `echos-graph serve` on a free loopback port; return (process, base URL) once it answers."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"), **(env_extra or {})}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "echos_graph.cli", "serve", "--store", str(store),
+                                 "--port", str(port), *args], stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2)
+            return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited: {log.read_text()}")
+            time.sleep(0.3)
+    proc.kill()
+    pytest.fail(f"server did not start: {log.read_text()}")
+
+
+@pytest.fixture()
+def served_writable(built_dir: Path, tmp_path: Path):
+    """The production server over a private copy of the built store, writes on with a token from a file."""
+    store = tmp_path / "graph"
+    shutil.copytree(built_dir, store)
+    token_file = tmp_path / "token.txt"
+    token_file.write_text("served-token\n", encoding="utf-8")
+    proc, url = _serve(store, tmp_path / "server.log", "--workers", "2", "--update-token-file", str(token_file))
+    yield url, "served-token"
+    proc.terminate()
+    proc.wait(timeout=20)

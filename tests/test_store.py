@@ -169,3 +169,16 @@ def test_missing_generation_named_by_the_pointer_is_reported(tmp_path: Path) -> 
     (tmp_path / "g" / "CURRENT").write_text("g-missing\n")
     with pytest.raises(StoreError, match="damaged"):
         open_store(tmp_path / "g").named_graphs()
+
+
+def test_a_finished_transaction_lets_go_of_its_database(tmp_path: Path) -> None:
+    """The caller's `tx` outlives the with block; it must not keep the published generation's writer open
+    (RocksDB would go on compacting it, and the next transaction's copy would miss files)."""
+    from echos_graph.errors import StoreError
+
+    store = open_store(tmp_path / "g")
+    with store.transaction() as tx:
+        tx.add([quad(1)])
+    with pytest.raises(StoreError, match="transaction is over"):
+        tx.add([quad(2)])
+    assert count(store) == 1

@@ -120,10 +120,10 @@ def test_get_without_query_returns_a_service_description(client) -> None:
     assert any(t.predicate == ox.NamedNode(sd + "endpoint") for t in triples)
 
 
-def test_browser_without_query_gets_a_query_form(client) -> None:
-    response = client.get("/sparql", headers={"Accept": "text/html"})
-    assert response.status_code == 200
-    assert "<form" in response.get_data(as_text=True)
+def test_browser_without_query_is_sent_to_the_query_editor(client) -> None:
+    response = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/query"
 
 
 def test_ontology_documentation_is_served(client) -> None:

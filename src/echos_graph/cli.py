@@ -12,6 +12,7 @@ damaged); 4 a remote service failed (endpoint, Java).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -556,22 +557,51 @@ def docs(out: Path) -> None:
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Worker processes, each running one request at a time (default: 4).")
 @click.option("--query-timeout", envvar="ECHOS_GRAPH_QUERY_TIMEOUT", default=30, show_default=True,
-              type=click.IntRange(1, 3600), help="Seconds a request may run before its worker is killed.")
-def serve(location: str, host: str, port: int, workers: int, query_timeout: int) -> None:
+              type=click.FloatRange(0.1, 3600),
+              help="Seconds a query or update may run; then the client gets a 503 and the worker is replaced.")
+@click.option("--max-result-rows", type=click.IntRange(1), default=None,
+              help="Most rows or triples in one answer (default: MAX_RESULT_ROWS, 10000); page=N pages beyond.")
+@click.option("--update-token-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="File holding the bearer token that turns on SPARQL Update and Graph Store writes "
+                   "(or set ECHOS_GRAPH_UPDATE_TOKEN). Without one the endpoint is read-only.")
+def serve(location: str, host: str, port: int, workers: int | None, query_timeout: float,
+          max_result_rows: int | None, update_token_file: Path | None) -> None:
     """Serve the web app and the SPARQL endpoint with a production server (gunicorn).
+
+    /sparql answers SPARQL 1.1 queries (GET, POST) for anyone; updates and
+    /rdf-graph-store writes only with the bearer token, when one is set.
 
     \b
     Example:
       echos-graph serve --port 5000      # then open http://127.0.0.1:5000
       curl 'http://127.0.0.1:5000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
+      echos-graph serve --update-token-file /etc/echos-graph/token --query-timeout 10
     """
-    from .web.server import run_server
+    from .store import EmbeddedStore, open_store
+    from .web.server import DEFAULT_WORKERS, run_server
 
-    _open(location)
-    click.echo(f"Serving {location} at http://{host}:{port}/ (SPARQL endpoint: /sparql)", err=True)
-    run_server(location, host=host, port=port, workers=workers, timeout=query_timeout)
+    store = open_store(location)
+    # Only read the pointer file here: a RocksDB database opened in gunicorn's master
+    # leaves its forked workers with background threads that do not exist, and their
+    # writes (updates, Graph Store) would wait for them forever.
+    empty = store.current_generation() is None if isinstance(store, EmbeddedStore) else store.is_empty()
+    if empty:
+        raise StoreError(f"the store at {location} is empty; build it first with 'echos-graph build --store {location}'")
+    settings: dict[str, object] = {}
+    if max_result_rows is not None:
+        settings["MAX_RESULT_ROWS"] = max_result_rows
+    if update_token_file is not None:
+        token = update_token_file.read_text(encoding="utf-8").strip()
+        if not token:
+            raise click.BadParameter(f"{update_token_file} is empty; put the token in it", param_hint="--update-token-file")
+        settings["UPDATE_TOKEN"] = token
+    writes = "on (bearer token)" if settings.get("UPDATE_TOKEN") or os.environ.get("ECHOS_GRAPH_UPDATE_TOKEN") else "off"
+    click.echo(f"Serving {location} at http://{host}:{port}/ (SPARQL endpoint: /sparql; writes {writes})", err=True)
+    run_server(location, host=host, port=port, workers=workers or DEFAULT_WORKERS, timeout=query_timeout,
+               settings=settings)
 
 
 def main() -> None:

@@ -25,7 +25,9 @@ __all__ = [
     "NotConformingError",
     "OntologyError",
     "QueryError",
+    "QueryTimeoutError",
     "RemoteError",
+    "ResultTooLargeError",
     "StoreError",
     "StoreLockedError",
 ]
@@ -63,6 +65,16 @@ class QueryError(EchosGraphError):
     """A SPARQL query or one of its parameters is wrong."""
 
     exit_code = 2
+
+
+class ResultTooLargeError(QueryError):
+    """A query's result has more rows than one answer may carry; the message says how to page."""
+
+
+class QueryTimeoutError(EchosGraphError):
+    """A query ran past the time allowed; its work was stopped."""
+
+    exit_code = 3
 
 
 class NotConformingError(EchosGraphError):

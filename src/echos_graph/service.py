@@ -13,7 +13,7 @@ _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS = "http://www.w3.org/ns/formats/"
 
 
-def service_description(endpoint: str, fmt: str = "ttl") -> bytes:
+def service_description(endpoint: str, fmt: str = "ttl", *, update: bool = False) -> bytes:
     """Describe the endpoint at ``endpoint`` with the sd: vocabulary.
 
     Parameters
@@ -22,6 +22,8 @@ def service_description(endpoint: str, fmt: str = "ttl") -> bytes:
         The absolute URL of the endpoint.
     fmt : str
         A key of :data:`echos_graph.results.GRAPH_FORMATS`.
+    update : bool
+        Whether the endpoint also takes SPARQL 1.1 Update (with a token).
 
     Returns
     -------
@@ -39,7 +41,9 @@ def service_description(endpoint: str, fmt: str = "ttl") -> bytes:
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(dataset, rdf_type, sd("Dataset")),
     ]
+    if update:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
+                 "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads"):
         triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS + name)))
     return ox.serialize(triples, format=triples_format(fmt), prefixes={"sd": _SD, **PREFIXES}) or b""

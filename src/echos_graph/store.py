@@ -47,6 +47,7 @@ __all__ = [
     "QueryResult",
     "Transaction",
     "default_location",
+    "names_dataset",
     "open_store",
     "oxigraph_query",
 ]
@@ -130,6 +131,18 @@ class Transaction(ABC):
     def load_file(self, path: Path, format: ox.RdfFormat) -> None:
         """Add the quads of an RDF file (the bulk path of large sources)."""
         self.add(ox.parse(path=str(path), format=format))
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update on the staged data (our prefixes predeclared).
+
+        Raises
+        ------
+        echos_graph.errors.QueryError
+            If the update does not parse.
+        echos_graph.errors.StoreError
+            If this kind of store cannot run updates in a transaction.
+        """
+        raise StoreError(f"{type(self).__name__} cannot run a SPARQL Update; send it to the store's own endpoint")
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the content of ``graph`` by ``quads`` (which must all be in ``graph``)."""
@@ -225,6 +238,23 @@ class GraphStore(ABC):
         self.close()
 
 
+def names_dataset(sparql: str) -> bool:
+    """Return whether a query names its own dataset with FROM or FROM NAMED (then no union default graph).
+
+    Examples
+    --------
+    >>> names_dataset("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    True
+    >>> names_dataset("SELECT ?from WHERE { ?from ?p 'FROM' }")
+    False
+    """
+    if "FROM" not in sparql.upper():
+        return False
+    from .guard import tokens
+
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(sparql))
+
+
 def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
     """Run a query on an Oxigraph store, with the options of :meth:`GraphStore.query`."""
     bindings = kwargs.pop("bindings", None)
@@ -238,7 +268,7 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
         raise TypeError(f"unexpected query options: {sorted(kwargs)}")
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif union:
+    elif union and not names_dataset(sparql):
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
@@ -246,6 +276,8 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
         return store.query(sparql, **options)
     except SyntaxError as exc:
         raise QueryError(f"the SPARQL query does not parse: {exc}") from None
+    except RuntimeError as exc:  # the engine refuses a query it parsed (an unknown custom function, say)
+        raise QueryError(f"the SPARQL query cannot be evaluated: {exc}") from None
 
 
 class OxigraphTransaction(Transaction):
@@ -256,7 +288,18 @@ class OxigraphTransaction(Transaction):
     """
 
     def __init__(self, store: ox.Store) -> None:
-        self.store = store
+        self._store: ox.Store | None = store
+
+    @property
+    def store(self) -> ox.Store:
+        """The private store the changes go to, until the transaction ends."""
+        if self._store is None:
+            raise StoreError("this transaction is over: its changes were published or dropped; start a new one")
+        return self._store
+
+    def close(self) -> None:
+        """Let go of the private store, so that the database closes even if the caller keeps this object."""
+        self._store = None
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self.store.bulk_extend(quads)
@@ -271,6 +314,14 @@ class OxigraphTransaction(Transaction):
 
     def query(self, sparql: str, **kwargs: Any) -> QueryResult:
         return oxigraph_query(self.store, sparql, **kwargs)
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        try:
+            self.store.update(sparql, base_iri=base_iri, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"the SPARQL update does not parse: {exc}") from None
+        except RuntimeError as exc:  # an operation failed (DROP of a missing graph without SILENT, say)
+            raise QueryError(f"the SPARQL update failed, and nothing of it was applied: {exc}") from None
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -408,10 +459,15 @@ class EmbeddedStore(GraphStore):
                 yield tx
                 writer.flush()
             except BaseException:
+                tx.close()
                 del tx, writer
                 shutil.rmtree(target, ignore_errors=True)
                 raise
-            del tx, writer  # closes the database before it is published
+            # Close the database before it is published.  The caller's `with ... as tx` name
+            # outlives the block, so the transaction must let go of the store itself: an open
+            # writer would go on compacting (deleting files of) the published generation.
+            tx.close()
+            del tx, writer
             self._publish(name, previous=current)
 
     def _publish(self, name: str, *, previous: str | None) -> None:

@@ -18,8 +18,16 @@ __all__ = ["SETTINGS", "create_app"]
 #: environment variable ECHOS_GRAPH_<NAME>.
 SETTINGS: dict[str, tuple[Any, str]] = {
     "STORE": ("var/graph", "Store location: a folder, 'memory:' or an http(s):// SPARQL endpoint."),
-    "QUERY_TIMEOUT": (30, "Seconds a request may run; the production server kills a worker that takes longer."),
-    "MAX_QUERY_LENGTH": (100_000, "Longest SPARQL query text accepted, in characters."),
+    "QUERY_TIMEOUT": (30.0, "Seconds a query or update may run; then the client gets a 503 and the worker "
+                          "process that ran it is replaced, which stops the work."),
+    "MAX_QUERY_LENGTH": (100_000, "Longest SPARQL query or update text accepted, in characters."),
+    "MAX_RESULT_ROWS": (10_000, "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE, graph GET) in one answer; "
+                                "larger results are paged with page=1, 2, ... or LIMIT/OFFSET."),
+    "MAX_CONTENT_LENGTH": (64 * 1024 * 1024, "Largest request body accepted, in bytes (a 413 beyond)."),
+    "UPDATE_TOKEN": ("", "Bearer token that turns on SPARQL Update and Graph Store writes; empty: read-only. "
+                         "Set it with ECHOS_GRAPH_UPDATE_TOKEN or serve --update-token-file, never on a command line."),
+    "CORS_ORIGINS": ("*", "Origins allowed to read query results from scripts (CORS), space-separated; "
+                          "'*' for any, empty for none. Writes are never opened to other origins."),
     "DOCS_DIR": ("var/docs", "Folder of the generated ontology documentation served at /ontology."),
     "NETWORK_MEASURES_MAX_TIES": (50_000, "Largest network (co-participation ties) whose centralities the pages "
                                           "compute on first use; beyond it, run `echos-graph analyse` to keep them."),
@@ -52,14 +60,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
 
-    from . import api, db, editor, errors, linked, pages, sparql, vendor
+    from . import api, cors, db, editor, errors, graph_store, linked, pages, sparql, vendor
 
     db.init_app(app)
     errors.init_app(app)
+    cors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(linked.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(graph_store.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(editor.bp)
     return app

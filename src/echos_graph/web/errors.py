@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import EchosGraphError, QueryError, RemoteError, StoreError
+from ..errors import EchosGraphError, QueryError, QueryTimeoutError, RemoteError, StoreError, StoreLockedError
 
 __all__ = ["init_app"]
 
-_STATUS = {QueryError: 400, StoreError: 503, RemoteError: 502}
+_STATUS = {QueryError: 400, QueryTimeoutError: 503, StoreError: 503, RemoteError: 502}
 
 #: Headers set on every response.
 SECURITY_HEADERS = {
@@ -22,6 +22,8 @@ SECURITY_HEADERS = {
 
 def _status(exc: EchosGraphError) -> int:
     """Return the HTTP status for one of our errors."""
+    if hasattr(exc, "http_status"):
+        return int(exc.http_status)
     for cls, status in _STATUS.items():
         if isinstance(exc, cls):
             return status
@@ -36,8 +38,11 @@ def init_app(app: Flask) -> None:
         status = _status(exc)
         if request.path.startswith("/api/"):
             return jsonify(error=str(exc), status=status), status
-        if request.path.startswith("/sparql") or request.accept_mimetypes.best == "application/json":
-            return Response(f"{exc}\n", mimetype="text/plain"), status
+        if request.path.startswith(("/sparql", "/rdf-graph-store")) or request.accept_mimetypes.best == "application/json":
+            response = Response(f"{exc}\n", mimetype="text/plain")
+            if isinstance(exc, StoreLockedError):
+                response.headers["Retry-After"] = "2"  # another write is being published
+            return response, status
         return render_template("error.html", message=str(exc), status=status), status
 
     @app.errorhandler(HTTPException)
@@ -46,7 +51,7 @@ def init_app(app: Flask) -> None:
             return exc
         if request.path.startswith("/api/"):
             return jsonify(error=exc.description, status=exc.code), exc.code
-        if request.path.startswith(("/sparql", "/vendor")):
+        if request.path.startswith(("/sparql", "/rdf-graph-store", "/vendor")):
             return exc
         return render_template("error.html", message=exc.description, status=exc.code, title=exc.name), exc.code
 

@@ -1,19 +1,33 @@
 """Run the web app under gunicorn, the production WSGI server.
 
-gunicorn's sync workers are killed and replaced when a request runs past the
-timeout, which is the only way to stop a runaway query in the embedded
-engine for real (pyoxigraph queries cannot be cancelled).
+A query that runs past ``QUERY_TIMEOUT`` gets a 503, and the sync worker
+process that ran it then exits (:mod:`.deadline`), which is the only way to
+stop a runaway query in the embedded engine for real (pyoxigraph queries
+cannot be cancelled); gunicorn starts a fresh worker.  gunicorn's own worker
+timeout is kept a little longer, as a backstop.
+
+Why sync workers, several per core: each worker process runs one request at
+a time, so retiring it stops exactly the runaway query and nothing else, and
+the other workers go on serving meanwhile.  Measured with
+``bench/bench_endpoint.py`` (see bench/README.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from . import create_app
+from .deadline import post_request, worker_exit
 
-__all__ = ["run_server"]
+__all__ = ["BACKSTOP_SECONDS", "DEFAULT_WORKERS", "run_server"]
+
+#: Worker processes unless told otherwise (see bench/README.md for the measurement).
+DEFAULT_WORKERS = 4
+#: How much longer than the query timeout gunicorn waits before it kills a silent worker.
+BACKSTOP_SECONDS = 10
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -32,7 +46,8 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int = 2, timeout: int = 30) -> None:
+def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int = DEFAULT_WORKERS,
+               timeout: float = 30, settings: Mapping[str, Any] | None = None) -> None:
     """Serve the app for the store at ``location`` until interrupted.
 
     Parameters
@@ -44,17 +59,21 @@ def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, work
     port : int
     workers : int
         Worker processes.
-    timeout : int
-        Seconds before a busy worker is killed and replaced.
+    timeout : float
+        Seconds a query may run (``QUERY_TIMEOUT``).
+    settings : mapping, optional
+        Other settings of :data:`echos_graph.web.SETTINGS` for the app.
     """
     from .db import warm_up
 
-    app = create_app({"STORE": location, "QUERY_TIMEOUT": timeout})
+    app = create_app({**(settings or {}), "STORE": location, "QUERY_TIMEOUT": timeout})
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "sync",
-        "timeout": timeout,
+        "timeout": int(timeout) + BACKSTOP_SECONDS,
+        "post_request": post_request,
+        "worker_exit": worker_exit,
         "graceful_timeout": 5,
         "accesslog": "-",
         "errorlog": "-",

@@ -1,109 +1,117 @@
-"""The SPARQL 1.1 Protocol endpoint at ``/sparql`` (read-only).
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``: queries for all, updates for token holders.
 
 Queries arrive by GET, by POST form-encoded or by POST with the query as the
-body (``application/sparql-query``).  Results are negotiated from the Accept
-header, or chosen with ``format=`` for plain links.  A GET with no query
-returns the SPARQL Service Description.
+body (``application/sparql-query``); updates by POST form-encoded
+(``update=``) or direct (``application/sparql-update``), and only with the
+bearer token (:mod:`.auth`).  The request is read by :mod:`.protocol`;
+results are negotiated from the Accept header, or chosen with ``format=``
+for plain links, and capped at ``MAX_RESULT_ROWS`` rows per answer
+(``page=`` pages through larger ones).  Every query and update runs under
+the ``QUERY_TIMEOUT`` deadline (:mod:`.deadline`); SERVICE and LOAD are
+refused (:mod:`echos_graph.guard`).  A GET with no query returns the SPARQL
+Service Description, or sends a browser to the query editor at ``/query``.
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from collections.abc import Callable
+from urllib.parse import urlencode
 
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from ..answer import Answer, answer
 from ..errors import QueryError
-from ..results import GRAPH_FORMATS, SOLUTION_FORMATS, serialize_result
+from ..guard import add_using, check_query, check_update
+from ..results import GRAPH_FORMATS
+from ..store import QueryResult
+from . import cors
+from .auth import require_writer
 from .db import get_store
+from .deadline import run_before_deadline
+from .protocol import Operation, formats_for_request, negotiate, read_operation
 
-__all__ = ["bp", "negotiate"]
+__all__ = ["bp", "negotiate", "query_response"]
 
 bp = Blueprint("sparql", __name__)
 
-_SOLUTION_TYPES = {media: name for name, (_, media) in SOLUTION_FORMATS.items()}
-_SOLUTION_TYPES.update({"application/json": "json", "text/xml": "xml", "application/xml": "xml"})
-_GRAPH_TYPES = {media: name for name, (_, media) in GRAPH_FORMATS.items() if name not in ("nq", "trig")}
-_GRAPH_TYPES.update({"application/x-turtle": "ttl", "text/plain": "nt", "application/json": "jsonld"})
-#: Other names clients send in ``format=`` (SPARQLWrapper sends turtle, xml, json-ld ...).
-_FORMAT_ALIASES = {
-    "solutions": {"application/json": "json", "text": "tsv"},
-    "graph": {"turtle": "ttl", "n3": "ttl", "ntriples": "nt", "n-triples": "nt", "xml": "rdfxml", "rdf": "rdfxml",
-              "rdf+xml": "rdfxml", "json-ld": "jsonld", "json": "jsonld"},
-}
+#: Where a browser that opens /sparql with no query is sent: the query editor.
+EDITOR_PATH = "/query"
 
 
-def negotiate(kind: str) -> str:
-    """Return the format name for a result of ``kind`` ('solutions' or 'graph') from the request."""
-    table = _SOLUTION_TYPES if kind == "solutions" else _GRAPH_TYPES
-    names = SOLUTION_FORMATS if kind == "solutions" else GRAPH_FORMATS
-    asked = request.values.get("format")
-    if asked:
-        if asked in names:
-            return asked
-        if asked in table:
-            return table[asked]
-        if asked in _FORMAT_ALIASES[kind]:
-            return _FORMAT_ALIASES[kind][asked]
-        raise QueryError(f"format={asked!r} is not available for this query; use one of {', '.join(table.values())}")
-    best = request.accept_mimetypes.best_match(list(table), default=None)
-    if best is None and request.accept_mimetypes and not request.accept_mimetypes.accept_html \
-            and "*/*" not in request.headers.get("Accept", "*/*"):
-        raise _NotAcceptable(table)
-    return table[best] if best else ("json" if kind == "solutions" else "ttl")
+def _page() -> int | None:
+    """Return the ``page`` parameter as a number, None if absent."""
+    value = request.values.get("page") if request.method != "PUT" else request.args.get("page")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise QueryError(f"page={value!r} is not a page number; pages are numbered 1, 2, ...") from None
 
 
-class _NotAcceptable(QueryError):
-    """No result media type the client accepts."""
+def query_response(run: Callable[[], QueryResult]) -> Response:
+    """Run ``run`` under the deadline, serialise at most one page of its result, and make the response."""
+    choose = formats_for_request()
+    page = _page()
+    max_rows = int(current_app.config["MAX_RESULT_ROWS"])
 
-    def __init__(self, table: dict[str, str]) -> None:
-        super().__init__("none of the media types in the Accept header is available; offered: " + ", ".join(table))
+    def work() -> Answer:
+        return answer(run(), choose, max_rows=max_rows, page=page)
 
-
-def _query_text() -> str:
-    """Return the query of the request, checking the protocol's rules."""
-    if request.method == "POST" and request.mimetype == "application/sparql-query":
-        if "query" in request.args:
-            raise QueryError("a POST with the query as its body must not also have a 'query' URL parameter")
-        text = request.get_data(as_text=True)
-    elif request.method == "POST" and request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise QueryError(f"media type {request.mimetype or '(none)'} is not accepted for a query; send "
-                         "application/x-www-form-urlencoded or application/sparql-query")
-    else:
-        source = request.form if request.method == "POST" else request.args
-        values = source.getlist("query")
-        if len(values) > 1:
-            raise QueryError("the request has more than one 'query' parameter; send exactly one")
-        text = values[0] if values else ""
-    limit = int(current_app.config["MAX_QUERY_LENGTH"])
-    if len(text) > limit:
-        raise QueryError(f"the query is {len(text)} characters long; this endpoint accepts at most {limit}")
-    return text
-
-
-@bp.route("/sparql", methods=["GET", "POST"])
-def endpoint() -> Response | tuple[Response, int] | str:
-    """Answer a SPARQL query, or describe the service when there is none."""
-    if "update" in request.values or request.mimetype == "application/sparql-update":
-        return Response("updates are not enabled on this endpoint: it is read-only\n", status=403,
-                        mimetype="text/plain")
-    text = _query_text()
-    if not text.strip():
-        if request.accept_mimetypes.accept_html and request.accept_mimetypes.best == "text/html":
-            return render_template("sparql.html")
-        return _service_description()
-    source = request.form if request.method == "POST" and request.mimetype != "application/sparql-query" else request.args
-    result = get_store().query(
-        text,
-        default_graphs=source.getlist("default-graph-uri") or None,
-        named_graphs=source.getlist("named-graph-uri") or None,
-    )
-    kind = "graph" if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)) else "solutions"
-    fmt = negotiate(kind)
-    media = (SOLUTION_FORMATS if kind == "solutions" else GRAPH_FORMATS)[fmt][1]
-    response = Response(serialize_result(result, fmt), mimetype=media)
-    if media.startswith("text/"):
-        response.mimetype = media
+    reply = run_before_deadline(work, float(current_app.config["QUERY_TIMEOUT"]))
+    response = Response(reply.body, mimetype=reply.media_type)
+    if reply.media_type.startswith("text/"):
         response.charset = "utf-8"
+    if reply.more and page is not None:
+        params = request.args.to_dict(flat=False)
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            params.update(request.form.to_dict(flat=False))
+        params["page"] = [str(page + 1)]
+        response.headers["Link"] = f'<{request.base_url}?{urlencode(params, doseq=True)}>; rel="next"'
     return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """Answer a SPARQL query or update, or describe the service when there is none."""
+    if request.method == "OPTIONS":
+        return cors.preflight()
+    operation = read_operation()
+    if operation.kind == "update":
+        return _update(operation)
+    if not operation.text.strip():
+        if request.method == "POST":
+            raise QueryError("the request's query is empty")
+        if request.accept_mimetypes.accept_html and request.accept_mimetypes.best == "text/html":
+            return redirect(EDITOR_PATH, code=303)
+        return _service_description()
+    check_query(operation.text)
+    store = get_store()
+    # Relative IRIs resolve against the endpoint's URL, as the protocol allows; a BASE in the query wins.
+    text = f"BASE <{request.base_url}> {operation.text}"
+    return query_response(lambda: store.query(
+        text,
+        default_graphs=operation.default_graphs or None,
+        named_graphs=operation.named_graphs or None,
+    ))
+
+
+def _update(operation: Operation) -> Response:
+    """Apply a SPARQL Update in one transaction: all of it is published, or nothing."""
+    require_writer()
+    if not operation.text.strip():
+        raise QueryError("the request's update is empty")
+    check_update(operation.text)
+    text = add_using(operation.text, operation.default_graphs, operation.named_graphs)
+    store = get_store()
+    base_iri = request.base_url
+
+    def work() -> None:
+        with store.transaction() as tx:
+            tx.update(text, base_iri=base_iri)
+
+    run_before_deadline(work, float(current_app.config["QUERY_TIMEOUT"]))
+    return Response(status=204)
 
 
 def _service_description() -> Response:
@@ -112,5 +120,8 @@ def _service_description() -> Response:
 
     endpoint_url = url_for("sparql.endpoint", _external=True)
     fmt = negotiate("graph")
-    data = service_description(endpoint_url, fmt)
-    return Response(data, mimetype=GRAPH_FORMATS[fmt][1])
+    data = service_description(endpoint_url, fmt, update=bool(current_app.config.get("UPDATE_TOKEN")))
+    response = Response(data, mimetype=GRAPH_FORMATS[fmt][1])
+    if response.mimetype.startswith("text/"):
+        response.charset = "utf-8"
+    return response
