@@ -50,11 +50,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
 
-    from . import db, errors, pages, sparql, vendor
+    from . import db, errors, network, pages, sparql, vendor
 
     db.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(network.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(vendor.bp)
     return app
