@@ -33,7 +33,8 @@ MODULES = ["builder", "errors", "export", "info", "namespaces", "ontology", "que
            "ingest.nquads", "ingest.publish", "ingest.rdf", "ingest.sparql", "ingest.stakeholders", "ingest.tabular",
            "schemes", "shapecheck", "analysis", "analysis.projection", "analysis.gaps", "analysis.recommend",
            "analysis.diversity", "analysis.profile", "analysis.cache", "analysis.formatting", "analysis.plots",
-           "analysis.results_rdf", "analysis.network", "analysis.synergies", "analysis.community", "analysis.mixing"]
+           "analysis.results_rdf", "analysis.network", "analysis.synergies", "analysis.community", "analysis.mixing",
+           "analysis.explorer", "analysis.layout", "web.network"]
 
 
 @pytest.mark.parametrize("module", MODULES)

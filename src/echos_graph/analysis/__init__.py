@@ -16,6 +16,10 @@
 - :mod:`~echos_graph.analysis.plots` and
   :mod:`~echos_graph.analysis.results_rdf`: pictures, and results stored as
   RDF Data Cube observations;
+- :mod:`~echos_graph.analysis.explorer` and :mod:`~echos_graph.analysis.layout`:
+  what the network explorer draws (a view with positions, communities and
+  centralities) and the filters it applies (the layout function stays
+  ``echos_graph.analysis.layout.layout``: the module's name);
 - :mod:`~echos_graph.analysis.cache`: derived data kept per store generation;
 - :mod:`~echos_graph.analysis.formatting`: results as a table, CSV,
   Markdown or JSON.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 from .cache import cache_folder
 from .diversity import pielou_evenness, shannon_entropy, simpson_diversity
+from .explorer import VIEWS, ExplorerFilter, explorer_data, explorer_graph, explorer_json, filter_data
 from .formatting import FORMATS, format_value, render, render_rows
 from .gaps import (
     EXPECTED_STATUSES,
@@ -93,6 +98,12 @@ __all__ = [
     "store_hub_results",
     "store_results",
     "EXPECTED_STATUSES",
+    "VIEWS",
+    "ExplorerFilter",
+    "explorer_data",
+    "explorer_graph",
+    "explorer_json",
+    "filter_data",
     "FORMATS",
     "WEIGHTS",
     "Country",

@@ -58,8 +58,8 @@ __all__ = [
 
 #: The views of the explorer and their titles.
 VIEWS: dict[str, str] = {
-    "co-participation": "Organisations linked by shared initiatives",
-    "organisation-initiative": "Organisations and the initiatives they take part in",
+    "co-participation": "Organisations by shared initiatives",
+    "organisation-initiative": "Organisations and initiatives",
 }
 #: The centralities a node can be sized by.
 MEASURES = ("degree", "strength", "betweenness", "pagerank")

@@ -46,10 +46,12 @@
   var src, dst, weight, count;            // ties, strongest first (typed arrays)
   var offsets, adjacentNode, adjacentEdge; // adjacency (CSR) over every tie
   var nodeShown, edgeShown;                // what the filters keep (Uint8Array)
+  var drawn;                               // ties in the graphology graph (Uint8Array)
   var shownNodes = 0, shownEdges = 0, drawnEdges = 0;
   var neighbours = new Set();
   var graph = null, renderer = null;
   var hubIndex = {}, initiativeIndex = {};
+  var pendingLists = null;
 
   function readQuery() {
     var params = new URLSearchParams(window.location.search);
@@ -57,7 +59,7 @@
       view: params.get("view") || "co-participation",
       color: params.get("color") || "sector",
       size: params.get("size") || "degree",
-      budget: params.has("budget") ? Math.max(0, parseInt(params.get("budget"), 10) || 0) : 10000,
+      budget: params.has("budget") ? Math.max(0, parseInt(params.get("budget"), 10) || 0) : 5000,
       minWeight: Math.max(0, parseFloat(params.get("min_weight")) || 0),
       minCount: Math.max(0, parseInt(params.get("min_count"), 10) || 0),
       hideIsolates: ["1", "true", "yes", "on"].indexOf((params.get("hide_isolates") || "").toLowerCase()) >= 0,
@@ -174,6 +176,7 @@
     }
     nodeShown = new Uint8Array(n);
     edgeShown = new Uint8Array(m);
+    drawn = new Uint8Array(m);
     hubIndex = {}; initiativeIndex = {};
     data.hubs.forEach(function (h, k) { hubIndex[h.id] = k; });
     data.initiatives.forEach(function (x, k) { initiativeIndex[x.id] = k; });
@@ -221,7 +224,7 @@
         hideEdgesOnMove: m > 20000,
         labelRenderedSizeThreshold: 7,
         labelDensity: 0.6,
-        stagePadding: 20,
+        stagePadding: 40,
         zIndex: true
       }
     });
@@ -234,6 +237,7 @@
         timing.ready = performance.now();
         window.explorerTiming = timing;
         document.documentElement.dataset.explorer = "ready";
+        window.setTimeout(function () { if (pendingLists) { pendingLists(); pendingLists = null; } }, 0);
       });
     });
   }
@@ -321,24 +325,39 @@
     }
   }
 
+  // Draw the strongest shown ties up to the budget, and every shown tie of the selected node.
+  // Only the difference with what is drawn goes to graphology (and so to sigma).
   function drawEdges() {
-    graph.clearEdges();
     var budget = state.budget > 0 ? state.budget : Infinity;
-    var strongest = m ? weight[0] : 1;
-    drawnEdges = 0;
-    var add = function (e) {
-      var key = "e" + e;
-      if (graph.hasEdge(key)) return;
-      graph.addEdgeWithKey(key, String(src[e]), String(dst[e]), {
-        size: 0.4 + 1.6 * Math.sqrt(strongest > 0 ? weight[e] / strongest : 1), color: EDGE
-      });
-      drawnEdges++;
-    };
-    for (var e = 0; e < m && drawnEdges < budget; e++) if (edgeShown[e]) add(e);
+    var want = new Uint8Array(m);
+    var wanted = 0;
+    for (var e = 0; e < m && wanted < budget; e++) if (edgeShown[e]) { want[e] = 1; wanted++; }
     var i = state.selected;
     if (i >= 0) {
-      for (var k = offsets[i]; k < offsets[i + 1]; k++) if (edgeShown[adjacentEdge[k]]) add(adjacentEdge[k]);
+      for (var k = offsets[i]; k < offsets[i + 1]; k++) {
+        if (edgeShown[adjacentEdge[k]] && !want[adjacentEdge[k]]) { want[adjacentEdge[k]] = 1; wanted++; }
+      }
     }
+    var changes = 0;
+    for (e = 0; e < m; e++) if (want[e] !== drawn[e]) changes++;
+    if (changes > wanted / 2) {
+      graph.clearEdges();
+      drawn = new Uint8Array(m);
+    }
+    var strongest = m ? weight[0] : 1;
+    for (e = 0; e < m; e++) {
+      if (want[e] === drawn[e]) continue;
+      var key = "e" + e;
+      if (want[e]) {
+        graph.addEdgeWithKey(key, String(src[e]), String(dst[e]), {
+          size: 0.4 + 1.6 * Math.sqrt(strongest > 0 ? weight[e] / strongest : 1), color: EDGE
+        });
+      } else {
+        graph.dropEdge(key);
+      }
+      drawn[e] = want[e];
+    }
+    drawnEdges = wanted;
   }
 
   function nodeReducer(key, display) {
@@ -421,11 +440,15 @@
         return [String(c.id), "Community " + (c.id + 1) + ": " + c.label + " … (" + number(c.count) + ")"];
       })
     };
-    LIST_FILTERS.forEach(function (name) {
+    var fill = function (name) {
       var select = $("filter-" + name);
       clear(select);
       lists[name].forEach(function (pair) { select.appendChild(option(pair[0], pair[1])); });
-    });
+    };
+    ["country", "hub", "community"].forEach(fill);
+    // Thousands of initiatives: their list is filled once the drawing is up.
+    clear($("filter-initiative"));
+    pendingLists = function () { fill("initiative"); syncFilterControls(); };
     syncFilterControls();
     var methods = document.querySelector("#methods dl");
     clear(methods);
@@ -531,6 +554,8 @@
   }
 
   function drawLegend() {
+    // Redrawing replaces the buttons: the one that had the keyboard focus gets it back.
+    var focused = legendList.contains(document.activeElement) ? document.activeElement.dataset.key : null;
     clear(legendList);
     var attribute = state.color;
     var set = state.filters[attribute];
@@ -543,10 +568,12 @@
       button.appendChild(swatch(entry.color));
       button.appendChild(el("span", entry.text, "legend-text"));
       button.appendChild(el("span", number(entry.count), "legend-count"));
+      button.dataset.key = attribute + ":" + entry.values.join("|");
       button.addEventListener("click", function () { toggleLegend(attribute, entry.values, shown); });
       var item = el("li");
       item.appendChild(button);
       legendList.appendChild(item);
+      if (focused === button.dataset.key) button.focus();
     });
     if (data.counts.initiatives) {
       var item = el("li", null, "legend-static");
@@ -746,17 +773,53 @@
     event.preventDefault();
   });
 
+  // The PNG: the drawing as it is now, on white, with the status line and the legend below it.
+  // Canvas text is drawn as text: names cannot become markup here either.
   $("export-png").addEventListener("click", function () {
     if (!renderer) return;
     renderer.refresh();  // draws now, so the WebGL buffer still holds the frame below
     var stage = renderer.getStageCanvas();
+    var scale = stage.width / Math.max(1, container.clientWidth);
+    var font = Math.round(13 * scale) + "px system-ui, sans-serif";
+    var line = Math.round(20 * scale), pad = Math.round(10 * scale), dot = Math.round(5 * scale);
+    var set = state.filters[state.color];
+    var entries = legendEntries().filter(function (entry) {
+      return !set || entry.values.every(function (v) { return set.has(v); });
+    });
+    var measure = document.createElement("canvas").getContext("2d");
+    measure.font = font;
+    var rows = 1, x = pad;
+    entries.forEach(function (entry) {
+      var width = 3 * dot + measure.measureText(entry.text).width + 2 * pad;
+      if (x + width > stage.width - pad && x > pad) { rows++; x = pad; }
+      x += width;
+    });
+    var band = pad + line * (rows + 1) + pad;
     var out = document.createElement("canvas");
     out.width = stage.width;
-    out.height = stage.height;
+    out.height = stage.height + band;
     var context = out.getContext("2d");
     context.fillStyle = "#ffffff";
     context.fillRect(0, 0, out.width, out.height);
     context.drawImage(stage, 0, 0);
+    context.font = font;
+    context.textBaseline = "middle";
+    context.fillStyle = "#1d2433";
+    var y = stage.height + pad + line / 2;
+    context.fillText(data.title + ". " + status.textContent, pad, y);
+    y += line;
+    x = pad;
+    entries.forEach(function (entry) {
+      var width = 3 * dot + context.measureText(entry.text).width + 2 * pad;
+      if (x + width > out.width - pad && x > pad) { y += line; x = pad; }
+      context.fillStyle = entry.color;
+      context.beginPath();
+      context.arc(x + dot, y, dot, 0, 2 * Math.PI);
+      context.fill();
+      context.fillStyle = "#1d2433";
+      context.fillText(entry.text, x + 3 * dot, y);
+      x += width;
+    });
     out.toBlob(function (blob) {
       var link = document.createElement("a");
       link.href = URL.createObjectURL(blob);
