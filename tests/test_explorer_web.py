@@ -211,3 +211,21 @@ def test_export_network_command_with_a_value_the_view_lacks_exits_2(runner, buil
     result = runner.invoke(cli, ["export-network", "--store", str(built_dir), "--country", "ZZ"])
     assert result.exit_code == 2
     assert "no country ZZ in this view" in result.output
+
+
+def test_first_request_of_a_generation_answers_202_until_the_view_is_ready(store_copy, tmp_path) -> None:
+    import time
+
+    from echos_graph.web import create_app
+
+    app = create_app({"TESTING": True, "STORE": str(store_copy.path), "DOCS_DIR": str(tmp_path / "docs"),
+                      "EXPLORER_WAIT": 0})
+    client = app.test_client()
+    first = client.get("/network/data.json")
+    assert first.status_code == 202 and first.headers["Retry-After"] == "2"
+    assert first.get_json()["status"] == "computing"
+    deadline = time.monotonic() + 60
+    while (response := client.get("/network/data.json")).status_code == 202 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert response.status_code == 200
+    assert response.get_json() == explorer_data(load_network(store_copy))

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -79,8 +79,9 @@ INITIATIVE_COLOR = "#3d4452"
 SIZE_MIN, SIZE_RANGE = 2.0, 13.0
 #: Betweenness work (sources x (nodes + edges)) the explorer allows before it samples pivots (about a second).
 _BETWEENNESS_WORK = 1e8
-#: Seeded community runs; the best partition by modularity is kept.
+#: Seeded community runs, the best partition by modularity kept (one run beyond _MANY_EDGES ties).
 _COMMUNITY_RUNS = 3
+_MANY_EDGES = 100_000
 #: Version of the data layout: part of the cache key.
 _FORMAT = 1
 
@@ -146,7 +147,7 @@ def explorer_data(net: Network, view: str = "co-participation", *, seed: int = 4
     which); PageRank is weighted with damping 0.85 (see
     :func:`~echos_graph.analysis.network.node_measures` for the
     references). Communities are the best of three seeded Leiden runs by
-    modularity (Louvain without igraph); see
+    modularity (one run beyond 100,000 ties; Louvain without igraph); see
     :func:`~echos_graph.analysis.network.communities`.
 
     Examples
@@ -176,7 +177,8 @@ def explorer_data(net: Network, view: str = "co-participation", *, seed: int = 4
     between = _betweenness(G, ag, "auto", pivots, seed) if n else None
     pagerank, pagerank_engine = _pagerank(G, ag, "weight") if n else ([], "none")
     method = "leiden" if have_igraph() else "louvain"
-    found = _communities(G, ag, method, seed, _COMMUNITY_RUNS, "weight", 1.0, "auto") if n else None
+    runs = _COMMUNITY_RUNS if m <= _MANY_EDGES else 1
+    found = _communities(G, ag, method, seed, runs, "weight", 1.0, "auto") if n else None
     placed = _layout(G, ag, "auto", "weight", seed, None)
 
     hub_ids = sorted(net.hubs)
@@ -248,7 +250,8 @@ def explorer_data(net: Network, view: str = "co-participation", *, seed: int = 4
             "layout": placed.method,
             "betweenness": between.method if between else "none",
             "pagerank": pagerank_engine,
-            "communities": (f"{found.method.capitalize()} ({found.engine}), best of {found.runs} runs from seed {seed}"
+            "communities": (f"{found.method.capitalize()} ({found.engine}), "
+                            + (f"best of {found.runs} runs from seed {seed}" if found.runs > 1 else f"seed {seed}")
                             + (f", modularity {found.modularity:.3f}" if found.modularity is not None else ""))
             if found else "none",
         },
@@ -273,7 +276,16 @@ def explorer_data(net: Network, view: str = "co-participation", *, seed: int = 4
     }
 
 
-def explorer_json(store: GraphStore, view: str = "co-participation", *, cache: bool = True) -> bytes:
+@overload
+def explorer_json(store: GraphStore, view: str = ..., *, cache: bool = ..., only_cached: Literal[False] = ...) -> bytes: ...
+
+
+@overload
+def explorer_json(store: GraphStore, view: str = ..., *, cache: bool = ..., only_cached: bool) -> bytes | None: ...
+
+
+def explorer_json(store: GraphStore, view: str = "co-participation", *, cache: bool = True,
+                  only_cached: bool = False) -> bytes | None:
     """Return :func:`explorer_data` of the store as UTF-8 JSON, kept per store generation.
 
     The first call on a generation reads the network (itself cached), lays
@@ -288,6 +300,9 @@ def explorer_json(store: GraphStore, view: str = "co-participation", *, cache: b
         One of :data:`VIEWS`.
     cache : bool
         Whether to use (and fill) the cache.
+    only_cached : bool
+        Return None rather than compute when the view is not kept yet (the
+        web app then computes it in the background).
 
     Raises
     ------
@@ -303,6 +318,8 @@ def explorer_json(store: GraphStore, view: str = "co-participation", *, cache: b
         kept = read_cached(path)
         if isinstance(kept, bytes):
             return kept
+    if only_cached:
+        return None
     body = json.dumps(explorer_data(load_network(store, cache=cache), view), ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
     if path is not None:

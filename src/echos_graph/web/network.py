@@ -5,7 +5,12 @@
   from the query string and keeps them there;
 - ``/network/data.json?view=...``: the view as
   :func:`~echos_graph.analysis.explorer.explorer_data` gives it, kept per
-  store generation;
+  store generation. The first request of a generation starts the
+  computation in a background thread of the worker and waits up to
+  ``EXPLORER_WAIT`` seconds; if it is not done by then the answer is
+  ``202 Accepted`` with ``Retry-After``, and the page asks again. A long
+  first layout (seconds at 10,000 organisations, minutes at 100,000) thus
+  never runs into the server's request timeout;
 - ``/network/export.<suffix>?view=...&sector=...``: the filtered view as
   GEXF, GraphML, VOSviewer JSON or CSV (:func:`~echos_graph.export.export_network`),
   with the same filter parameters as the page.
@@ -13,11 +18,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from ..analysis.explorer import COLOR_ATTRIBUTES, MEASURES, VIEWS, ExplorerFilter, explorer_json
 from ..errors import DataError
 from ..export import NETWORK_FORMATS, export_network
+from ..store import GraphStore
 from .db import get_store
 
 __all__ = ["bp"]
@@ -25,6 +36,10 @@ __all__ = ["bp"]
 bp = Blueprint("network", __name__)
 
 _BY_SUFFIX = {suffix: (name, media) for name, (suffix, media) in NETWORK_FORMATS.items()}
+#: Views being computed in this process, by (store location, view); one thread per process does the work.
+_COMPUTING: dict[tuple[str, str], Future[bytes]] = {}
+_LOCK = threading.Lock()
+_POOL: dict[int, ThreadPoolExecutor] = {}
 
 
 def _choice(name: str, allowed: tuple[str, ...] | list[str], default: str) -> str:
@@ -35,6 +50,29 @@ def _choice(name: str, allowed: tuple[str, ...] | list[str], default: str) -> st
     return value
 
 
+def _compute(store: GraphStore, view: str, wait: float) -> bytes | None:
+    """Return the view's JSON, computing it in the background; None if it is still being computed after ``wait`` s."""
+    key = (str(current_app.config["STORE"]), view)
+    with _LOCK:
+        future = _COMPUTING.get(key)
+        if future is None:
+            pool = _POOL.get(os.getpid())
+            if pool is None:  # a pool per process: threads do not survive gunicorn's fork
+                pool = _POOL[os.getpid()] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer")
+            future = _COMPUTING[key] = pool.submit(explorer_json, store, view)
+    try:
+        body = future.result(timeout=wait)
+    except FutureTimeout:
+        return None
+    except BaseException:
+        with _LOCK:
+            _COMPUTING.pop(key, None)
+        raise
+    with _LOCK:
+        _COMPUTING.pop(key, None)
+    return body
+
+
 @bp.route("/network")
 def explorer() -> str:
     """The network explorer page."""
@@ -43,10 +81,20 @@ def explorer() -> str:
 
 
 @bp.route("/network/data.json")
-def data() -> Response:
+def data() -> Response | tuple[Response, int]:
     """One view of the network with positions, communities and centralities (JSON)."""
     view = _choice("view", list(VIEWS), "co-participation")
-    response = Response(explorer_json(get_store(), view), mimetype="application/json")
+    store = get_store()
+    body = explorer_json(store, view, only_cached=True)
+    if body is None:
+        body = _compute(store, view, float(current_app.config["EXPLORER_WAIT"]))
+    if body is None:
+        busy = jsonify(status="computing",
+                       message="The network is being laid out and measured for the first time; ask again shortly.")
+        busy.headers["Retry-After"] = "2"
+        busy.headers["Cache-Control"] = "no-store"
+        return busy, 202
+    response = Response(body, mimetype="application/json")
     response.headers["Cache-Control"] = "no-cache"
     response.add_etag()
     return response.make_conditional(request)

@@ -135,14 +135,21 @@
     status.textContent = "Loading the network…";
     document.documentElement.dataset.explorer = "loading";
     var url = root.dataset.dataUrl + "?view=" + encodeURIComponent(state.view);
-    return fetch(url, { headers: { Accept: "application/json" } })
-      .then(function (response) {
+    var request = function () {
+      return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+        if (response.status === 202) {  // the server is laying this view out for the first time
+          status.textContent = "Laying out and measuring the network for the first time; this takes a moment…";
+          var seconds = parseFloat(response.headers.get("Retry-After")) || 2;
+          return new Promise(function (resolve) { window.setTimeout(resolve, seconds * 1000); }).then(request);
+        }
         if (!response.ok) {
           return response.text().then(function (text) { throw new Error(text || response.statusText); });
         }
         timing.fetched = performance.now();
         return response.json();
-      })
+      });
+    };
+    return request()
       .then(function (json) {
         timing.parsed = performance.now();
         setData(json);
