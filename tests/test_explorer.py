@@ -7,7 +7,12 @@ import json
 import networkx as nx
 import pytest
 
-from echos_graph.analysis import co_participation_graph, load_network, node_measures, organisation_initiative_graph
+from echos_graph.analysis import (
+    co_participation_graph,
+    load_network,
+    node_measures,
+    organisation_initiative_graph,
+)
 from echos_graph.analysis.explorer import (
     NONE,
     ExplorerFilter,

@@ -19,7 +19,11 @@ import networkx as nx
 import pytest
 
 from echos_graph import open_store
-from echos_graph.analysis import co_participation_graph, load_network, organisation_initiative_graph
+from echos_graph.analysis import (
+    co_participation_graph,
+    load_network,
+    organisation_initiative_graph,
+)
 from echos_graph.ingest import ingest_source
 
 EVIL = '<script>alert(1)</script> & "Ltd"'
@@ -171,9 +175,9 @@ def served_evil(built_dir, tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
            "ECHOS_GRAPH_CACHE": str(work / "cache")}
-    log = open(work / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "echos_graph.cli", "serve", "--store", str(store_dir),
-                             "--port", str(port), "--workers", "1"], stdout=log, stderr=subprocess.STDOUT, env=env)
+    with open(work / "server.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "echos_graph.cli", "serve", "--store", str(store_dir),
+                                 "--port", str(port), "--workers", "1"], stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -188,7 +192,6 @@ def served_evil(built_dir, tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=20)
-    log.close()
 
 
 def _free_port() -> int:

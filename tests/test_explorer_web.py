@@ -13,7 +13,12 @@ import networkx as nx
 import pytest
 
 from echos_graph.analysis import load_network
-from echos_graph.analysis.explorer import ExplorerFilter, explorer_data, explorer_graph, filter_data
+from echos_graph.analysis.explorer import (
+    ExplorerFilter,
+    explorer_data,
+    explorer_graph,
+    filter_data,
+)
 from echos_graph.cli import cli
 from echos_graph.export import NETWORK_FORMATS, write_network
 from echos_graph.ingest import ingest_source
@@ -46,7 +51,7 @@ def test_explorer_page_loads_its_scripts_from_this_site_and_runs_none_inline(cli
     response = client.get("/network")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.DOTALL)
     assert scripts, "the page loads sigma, graphology and explorer.js"
     assert all('src="/' in attrs and not body.strip() for attrs, body in scripts)
     assert {"/vendor/sigma.min.js", "/vendor/graphology.umd.min.js", "/static/explorer.js"} <= set(

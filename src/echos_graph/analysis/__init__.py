@@ -31,7 +31,14 @@ from __future__ import annotations
 
 from .cache import cache_folder
 from .diversity import pielou_evenness, shannon_entropy, simpson_diversity
-from .explorer import VIEWS, ExplorerFilter, explorer_data, explorer_graph, explorer_json, filter_data
+from .explorer import (
+    VIEWS,
+    ExplorerFilter,
+    explorer_data,
+    explorer_graph,
+    explorer_json,
+    filter_data,
+)
 from .formatting import FORMATS, format_value, render, render_rows
 from .gaps import (
     EXPECTED_STATUSES,

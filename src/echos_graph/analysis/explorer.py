@@ -175,7 +175,7 @@ def explorer_data(net: Network, view: str = "co-participation", *, seed: int = 4
     if n * (n + m) > _BETWEENNESS_WORK:
         pivots = max(100, int(_BETWEENNESS_WORK // max(1, n + m)))
     between = _betweenness(G, ag, "auto", pivots, seed) if n else None
-    pagerank, pagerank_engine = _pagerank(G, ag, "weight") if n else ([], "none")
+    pagerank, pagerank_engine = _pagerank(G, ag, "weight") if n else (np.zeros(0), "none")
     method = "leiden" if have_igraph() else "louvain"
     runs = _COMMUNITY_RUNS if m <= _MANY_EDGES else 1
     found = _communities(G, ag, method, seed, runs, "weight", 1.0, "auto") if n else None
@@ -515,7 +515,7 @@ def filter_data(data: Mapping[str, Any], flt: ExplorerFilter) -> dict[str, Any]:
             keep[i] = False
 
     index = {}
-    kept_nodes = []
+    kept_nodes: list[dict[str, Any]] = []
     for i, node in enumerate(nodes):
         if keep[i]:
             index[i] = len(kept_nodes)

@@ -21,8 +21,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "QUERY_TIMEOUT": (30, "Seconds a request may run; the production server kills a worker that takes longer."),
     "MAX_QUERY_LENGTH": (100_000, "Longest SPARQL query text accepted, in characters."),
     "DOCS_DIR": ("var/docs", "Folder of the generated ontology documentation served at /ontology."),
-    "EXPLORER_WAIT": (10.0, "Seconds /network/data.json waits for a view computed for the first time before it "
-                            "answers 202 (the page asks again)."),
+    "EXPLORER_WAIT": (10.0, ("Seconds /network/data.json waits for a view computed for the first time before it "
+                             "answers 202 (the page asks again).")),
 }
 
 

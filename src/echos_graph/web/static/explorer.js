@@ -674,7 +674,7 @@
       c.appendChild(document.createTextNode("Community " + (node.community + 1) + " (" + number(community.count) + " members)"));
       fact(facts, "Community", c);
     }
-    fact(facts, "Partners", number(node.measures.degree));
+    fact(facts, data.view === "co-participation" ? "Partners" : "Ties", number(node.measures.degree));
     fact(facts, "Strength", number(node.measures.strength));
     fact(facts, "Betweenness", number(node.measures.betweenness));
     fact(facts, "PageRank", number(node.measures.pagerank));
