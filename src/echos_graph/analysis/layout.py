@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx  # type: ignore[import-untyped,unused-ignore]
 import numpy as np
@@ -130,9 +129,9 @@ def _layout(G: nx.Graph, ag: ArrayGraph | None, method: str, weight: str | None,
         pos = nx.spring_layout(G, iterations=steps, seed=seed, weight=weight)
         return Layout(_scaled(nodes, np.array([pos[v] for v in nodes])),
                       f"Fruchterman-Reingold (networkx spring_layout, {steps} iterations)")
-    from .community import _igraph_seed
-
     import igraph as ig  # type: ignore[import-untyped,unused-ignore]
+
+    from .community import _igraph_seed
 
     if ag is None:
         ag = array_graph(G, weight)

@@ -23,9 +23,23 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+)
 
-from ..analysis.explorer import COLOR_ATTRIBUTES, MEASURES, VIEWS, ExplorerFilter, explorer_json
+from ..analysis.explorer import (
+    COLOR_ATTRIBUTES,
+    MEASURES,
+    VIEWS,
+    ExplorerFilter,
+    explorer_json,
+)
 from ..errors import DataError
 from ..export import NETWORK_FORMATS, export_network
 from ..store import GraphStore
