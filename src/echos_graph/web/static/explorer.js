@@ -230,7 +230,7 @@
         itemSizesReference: "screen",
         hideEdgesOnMove: m > 20000,
         labelRenderedSizeThreshold: 7,
-        labelDensity: 0.6,
+        labelDensity: 0.35,
         stagePadding: 40,
         zIndex: true
       }
