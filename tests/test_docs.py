@@ -34,7 +34,8 @@ MODULES = ["answer", "builder", "errors", "guard", "export", "info", "namespaces
            "schemes", "shapecheck", "analysis", "analysis.projection", "analysis.gaps", "analysis.recommend",
            "analysis.diversity", "analysis.profile", "analysis.cache", "analysis.formatting", "analysis.plots",
            "analysis.results_rdf", "analysis.network", "analysis.synergies", "analysis.community", "analysis.mixing",
-           "analysis.entities", "analysis.measures", "entity", "landscape"]
+           "analysis.entities", "analysis.measures", "entity", "landscape",
+           "analysis.explorer", "analysis.layout", "web.network"]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -535,6 +535,61 @@ def export(location: str, fmt: str, output: Path | None) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
+@cli.command(name="export-network")
+@store_option
+@click.option("--view", type=click.Choice(["co-participation", "organisation-initiative"]), default="co-participation",
+              show_default=True, help="Organisations linked by shared initiatives, or organisations and initiatives.")
+@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "vosviewer", "nodes-csv", "edges-csv"]),
+              default="gexf", show_default=True, help="GEXF for Gephi, GraphML, VOSviewer JSON, or CSV of nodes or ties.")
+@click.option("--sector", "sectors", multiple=True, metavar="CODE", help="Keep this sector (GOV, RES ...; none). Repeatable.")
+@click.option("--country", "countries", multiple=True, metavar="CODE", help="Keep this country (NO, DE ...; none). Repeatable.")
+@click.option("--hub", "hubs", multiple=True, metavar="IRI", help="Keep members of this hub (id:hub/NO). Repeatable.")
+@click.option("--initiative", "initiatives", multiple=True, metavar="IRI",
+              help="Keep this initiative and who takes part in it. Repeatable.")
+@click.option("--community", "communities", multiple=True, type=int, metavar="N",
+              help="Keep this community (numbered as in data.json, from 0). Repeatable.")
+@click.option("--min-weight", type=click.FloatRange(min=0), default=0.0, help="Keep ties of at least this weight.")
+@click.option("--min-count", type=click.IntRange(min=0), default=0, help="Keep ties of at least this many shared initiatives.")
+@click.option("--hide-isolates", is_flag=True, help="Leave out nodes left without a tie.")
+@click.option("--color", type=click.Choice(["sector", "country", "community"]), default="sector", show_default=True,
+              help="What the GEXF node colours follow.")
+@click.option("--size", type=click.Choice(["degree", "strength", "betweenness", "pagerank"]), default="degree",
+              show_default=True, help="What the GEXF node sizes follow.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+def export_network_command(location: str, view: str, fmt: str, sectors: tuple[str, ...], countries: tuple[str, ...],
+                           hubs: tuple[str, ...], initiatives: tuple[str, ...], communities: tuple[int, ...],
+                           min_weight: float, min_count: int, hide_isolates: bool, color: str, size: str,
+                           output: Path | None) -> None:
+    """Export the network explorer's view, filtered as the page at /network filters it.
+
+    The nodes carry their layout, sector, country, hubs, community and
+    centralities; GEXF also the colours and sizes of the page. The first
+    export of a store generation computes the view (and keeps it for the
+    web page too).
+
+    \b
+    Examples:
+      echos-graph export-network -o network.gexf
+      echos-graph export-network --format vosviewer --sector GOV --sector RES -o gov-res.json
+      echos-graph export-network --view organisation-initiative --hub id:hub/NO --format graphml -o no.graphml
+    """
+    from .analysis.explorer import ExplorerFilter
+    from .export import export_network
+
+    flt = ExplorerFilter.from_params({
+        "sector": list(sectors), "country": list(countries), "hub": list(hubs), "initiative": list(initiatives),
+        "community": [str(c) for c in communities], "min_weight": str(min_weight), "min_count": str(min_count),
+        "hide_isolates": "1" if hide_isolates else "0",
+    })
+    body = export_network(_open(location), fmt, view=view, flt=flt, color=color, size=size)
+    if output is None:
+        sys.stdout.buffer.write(body)
+        return
+    output.write_bytes(body)
+    click.echo(f"Wrote {output}", err=True)
+
+
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("var/docs"), show_default=True,
               help="Folder to write the HTML documentation into.")

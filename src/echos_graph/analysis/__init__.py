@@ -21,6 +21,10 @@
   and the organisations a page at a time;
 - :mod:`~echos_graph.analysis.measures`: every organisation's network
   measures kept per store generation, and a cheap network summary;
+- :mod:`~echos_graph.analysis.explorer` and :mod:`~echos_graph.analysis.layout`:
+  what the network explorer draws (a view with positions, communities and
+  centralities) and the filters it applies (the layout function stays
+  ``echos_graph.analysis.layout.layout``: the module's name);
 - :mod:`~echos_graph.analysis.cache`: derived data kept per store generation;
 - :mod:`~echos_graph.analysis.formatting`: results as a table, CSV,
   Markdown or JSON.
@@ -44,6 +48,14 @@ from .entities import (
     list_organisations,
     organisation_neighbourhood,
     sector_neighbourhood,
+)
+from .explorer import (
+    VIEWS,
+    ExplorerFilter,
+    explorer_data,
+    explorer_graph,
+    explorer_json,
+    filter_data,
 )
 from .formatting import FORMATS, format_value, render, render_rows
 from .measures import MeasureTable, broker_role, keep_measures, kept_measures, network_measures, network_summary
@@ -129,6 +141,12 @@ __all__ = [
     "store_hub_results",
     "store_results",
     "EXPECTED_STATUSES",
+    "VIEWS",
+    "ExplorerFilter",
+    "explorer_data",
+    "explorer_graph",
+    "explorer_json",
+    "filter_data",
     "FORMATS",
     "WEIGHTS",
     "Country",

@@ -31,6 +31,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "DOCS_DIR": ("var/docs", "Folder of the generated ontology documentation served at /ontology."),
     "NETWORK_MEASURES_MAX_TIES": (50_000, "Largest network (co-participation ties) whose centralities the pages "
                                           "compute on first use; beyond it, run `echos-graph analyse` to keep them."),
+    "EXPLORER_WAIT": (10.0, ("Seconds /network/data.json waits for a view computed for the first time before it "
+                             "answers 202 (the page asks again).")),
 }
 
 
@@ -60,7 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
 
-    from . import api, cors, db, editor, errors, graph_store, linked, pages, sparql, vendor
+    from . import api, cors, db, editor, errors, graph_store, linked, network, pages, sparql, vendor
 
     db.init_app(app)
     errors.init_app(app)
@@ -68,6 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(linked.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(network.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(vendor.bp)
