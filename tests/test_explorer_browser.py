@@ -226,3 +226,12 @@ def test_organisation_named_like_markup_is_shown_as_text(served_evil, page, arti
     assert dialogs == []
     assert console_errors == []
     assert page.foreign_requests == []
+
+
+def test_the_hub_page_link_opens_the_explorer_on_the_hubs_members(served, page, artifacts) -> None:
+    page.goto(served + "/id/hub/NO")
+    page.get_by_role("link", name="network explorer").click()
+    page.wait_for_selector("html[data-explorer=ready]", state="attached", timeout=60_000)
+    # data/hub_memberships.csv lists 14 members of the Norwegian hub, all in the co-participation view.
+    assert _shown(page) == 14
+    page.screenshot(path=str(artifacts / "explorer-hub-NO.png"))
