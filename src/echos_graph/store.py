@@ -246,6 +246,11 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
         return store.query(sparql, **options)
     except SyntaxError as exc:
         raise QueryError(f"the SPARQL query does not parse: {exc}") from None
+    except RuntimeError as exc:  # a bound variable the query does not project
+        if bindings and "projection" in str(exc):
+            raise QueryError(f"{exc}: a parameter must be a variable of the query's SELECT (and of its GROUP BY "
+                             "when it aggregates); add it there or do not pass it") from None
+        raise
 
 
 class OxigraphTransaction(Transaction):
