@@ -125,12 +125,15 @@ def build(location: str, data: Path | None) -> None:
               help="Where the source came from, recorded as its provenance (repeatable).")
 @click.option("--query", "query_name", default=None,
               help="sparql only: the CONSTRUCT query, a name from queries/ or a .rq file.")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=None,
+              help="sparql only: seconds the endpoint may take for its whole answer (default 60).")
 @click.option("--allow-warnings", is_flag=True, help="Publish even if shapes of severity Warning fail.")
 @click.option("--warm/--no-warm", default=True, show_default=True,
               help="After publishing, read the network for the analyses into the cache in a background process "
                    "(also off with ECHOS_GRAPH_WARM_CACHE=0).")
 def ingest(location: str, kind: str, source: str, name: str | None, verification: str | None,
-           source_urls: tuple[str, ...], query_name: str | None, allow_warnings: bool, warm: bool) -> None:
+           source_urls: tuple[str, ...], query_name: str | None, timeout: float | None, allow_warnings: bool,
+           warm: bool) -> None:
     """Ingest a SOURCE of the given KIND, replacing any earlier version of it.
 
     \b
@@ -164,6 +167,10 @@ def ingest(location: str, kind: str, source: str, name: str | None, verification
         options["source_urls"] = tuple(source_urls)
     if query_name:
         options["query"] = query_name
+    if timeout is not None:
+        if kind != "sparql":
+            raise click.UsageError("--timeout is for 'ingest sparql' only")
+        options["timeout"] = timeout
     store = open_store(location)
     with _progress(f"Reading {kind}") as update:
         report = ingest_source(store, kind, source, name=name, allow_warnings=allow_warnings,

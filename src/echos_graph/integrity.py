@@ -161,8 +161,14 @@ def _generations(store: Any) -> tuple[str | None, str | None, list[str]]:
             notes.append(f"PREVIOUS names generation {previous}, which is gone; nothing to fall back on")
     folder = store.path / "generations"
     if folder.is_dir():
+        # each write sweeps first, so what remains is the generation before PREVIOUS (named with an
+        # earlier time) or what a write left when it was interrupted after the last publish
         for entry in sorted(folder.iterdir()):
-            if entry.name not in (current, previous):
+            if entry.name in (current, previous):
+                continue
+            if entry.name < (previous or current or ""):
+                notes.append(f"generation {entry.name} is the one before PREVIOUS; the next write deletes it")
+            else:
                 notes.append(f"generation {entry.name} was never published (an interrupted write); "
                              "the next write deletes it")
     return current, previous, notes

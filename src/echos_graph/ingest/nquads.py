@@ -104,10 +104,12 @@ class NQuadsFile:
         return tuple(self.paths)
 
     def close(self) -> None:
-        """Close and delete the files."""
-        self.finish()
-        for path in self.paths:
-            path.unlink(missing_ok=True)
+        """Close and delete the files (even when closing fails, as on a full disk)."""
+        try:
+            self.finish()
+        finally:
+            for path in self.paths:
+                path.unlink(missing_ok=True)
 
     def __enter__(self) -> NQuadsFile:
         return self
