@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     tried: collections.Counter[str] = collections.Counter()
     outcomes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     failures: list[dict[str, str]] = []
+    generator_errors: collections.Counter[str] = collections.Counter()
     deadline = time.monotonic() + args.seconds
     started = time.monotonic()
     print(f"campaign seed {seed}, {args.seconds:g} s over {', '.join(chosen)}", flush=True)
@@ -175,14 +176,19 @@ def main(argv: list[str] | None = None) -> int:
 
             one = _turn(name, run, strategy, args, deadline, tried, outcomes, failures)
             one._hypothesis_internal_use_seed = rng.randrange(2**32)  # a fresh seed each turn
-            one()
+            try:
+                one()
+            except Exception as exc:  # hypothesis itself gave up on a turn (a flaky generator): note it, go on
+                generator_errors[name] += 1
+                print(f"note: a turn of {name} stopped: {type(exc).__name__}: {str(exc)[:200]}", flush=True)
     elapsed = time.monotonic() - started
     shutil.rmtree(work, ignore_errors=True)
     print(f"\n{sum(tried.values())} inputs in {elapsed:.0f} s ({sum(tried.values()) / elapsed:.1f}/s), "
           f"{len(failures)} failure(s)")
     for name in chosen:
         mix = ", ".join(f"{k} {v}" for k, v in sorted(outcomes[name].items()))
-        print(f"  {name}: {tried[name]} inputs: {mix}")
+        print(f"  {name}: {tried[name]} inputs: {mix}"
+              + (f" ({generator_errors[name]} turn(s) stopped by hypothesis)" if generator_errors[name] else ""))
     for failure in failures[:20]:
         print(f"FAILED {failure['target']}: {failure['error']} (input in {failure['saved']})")
     return 1 if failures else 0

@@ -196,6 +196,22 @@ def _workbook(rows: list[list[object]]) -> bytes:
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
     out = io.BytesIO()
     book.save(out)
+    return _deterministic(out.getvalue())
+
+
+def _deterministic(book: bytes) -> bytes:
+    """Return the workbook with fixed times inside and in the zip, so that the same rows give the same bytes."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(book))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2026-01-01T00:00:00Z", data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -219,7 +235,8 @@ def _replace_part(book: bytes, part: str, content: bytes) -> bytes:
         for info in source.infolist():
             if info.filename != part:
                 target.writestr(info, source.read(info.filename))
-        target.writestr(part, content)
+        target.writestr(zipfile.ZipInfo(part, date_time=(2026, 1, 1, 0, 0, 0)), content,
+                        compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
