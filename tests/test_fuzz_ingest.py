@@ -310,3 +310,29 @@ def test_query_file_whose_parameter_is_not_selected_exits_2(runner, built_dir: P
     result = runner.invoke(cli, ["query", str(path), "--store", str(built_dir), "-p", "hub=id:hub/NO"])
     assert result.exit_code == 2, result.output
     assert "SELECT" in result.output and isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize(("kind", "name", "content", "fragment"), [
+    # found by fuzz/campaign.py (seed 7): tracebacks instead of a DataError
+    ("stakeholders", "sheet.csv", "source_url", "which is not an http"),
+    ("cordis", "export", "name", "no Latin letters or digits"),
+    ("rdf", "file.rdf", '<?xml version="1.0" encoding="UTxx"?><rdf:RDF/>', "encoding"),
+])
+def test_inputs_found_by_the_campaign_are_refused_clearly(store, work: Path, kind, name, content, fragment) -> None:
+    from echos_graph.ingest import ingest_source
+
+    if kind == "stakeholders":
+        header, example = TEMPLATE.read_text(encoding="utf-8").splitlines()[:2]
+        path = work / name
+        path.write_text(header + "\n" + example.replace("https://cancermission.no", 'https://cancer"mission.no') + "\n")
+    elif kind == "cordis":
+        text = (AWKWARD / "organization.csv").read_text(encoding="utf-8-sig")
+        path = _export(work, {"project.csv": (AWKWARD / "project.csv").read_bytes(),
+                              "organization.csv": text.replace("Synthetic University 00001", "\ufffe").encode()})
+    else:
+        path = work / name
+        path.write_text(content)
+    before = dump(store)
+    with pytest.raises(DataError, match=fragment):
+        ingest_source(store, kind, str(path), name="fuzz")
+    assert dump(store) == before

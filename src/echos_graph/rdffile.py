@@ -131,6 +131,9 @@ def check_xml(path: Path, *, limit: int = MAX_EXPANSION) -> None:
         where = f"line {exc.lineno}, column {exc.offset + 1}"
         raise DataError(f"is not well-formed XML: {expat.ErrorString(exc.code)} ({where})", path=str(path),
                         line=exc.lineno) from None
+    except LookupError as exc:  # <?xml encoding="..."?> names an encoding Python does not know
+        raise DataError(f"declares an XML encoding that cannot be read ({exc}); save it as UTF-8",
+                        path=str(path)) from None
     except RecursionError:  # pragma: no cover - expat does not recurse through Python
         raise DataError("nests entities too deeply", path=str(path)) from None
 

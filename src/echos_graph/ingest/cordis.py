@@ -344,6 +344,9 @@ def read_cordis(
                 uri = identity.resolve(OrganisationKeys(org.name, org.country, pic=pic))
             except DataError as exc:
                 raise DataError(str(exc), path=org_file, line=org.line) from None
+            except ValueError:  # a name with no letter or digit gives no key
+                raise DataError(f"column 'name' has {org.name!r}, which has no Latin letters or digits; "
+                                "give the organisation's name", path=org_file, line=org.line) from None
             org_iris[pic] = uri
             origins[uri] = f"{org_file}:{org.line}"
             s = iri(uri)

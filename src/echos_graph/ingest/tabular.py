@@ -69,12 +69,24 @@ class Row:
         """Return the row's evidence (source_url, verification, verification_note columns)."""
         urls = tuple(u.strip() for u in self.need("source_url").split(" ; ") if u.strip())
         for url in urls:
-            if not re.match(r"^https?://\S+$", url):
+            if not re.match(r"^https?://\S+$", url) or not _is_iri(url):
                 raise self.fail("source_url", f"has {url!r}, which is not an http(s) URL; "
-                                "separate several URLs with ' ; '")
+                                "separate several URLs with ' ; ' (spaces, quotes, brackets and <> must be "
+                                "percent-encoded)")
         row_status = self.choice("verification", VERIFICATION_STATUSES)
         return Evidence(urls, status or row_status,
                         self.get("verification_note") if note is None else note, self.file)
+
+
+def _is_iri(text: str) -> bool:
+    """Return whether ``text`` is an IRI that RDF accepts."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
