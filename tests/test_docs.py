@@ -28,7 +28,8 @@ def test_readme_gives_the_two_setup_commands() -> None:
     assert "make run" in README and "make test" in README
 
 
-MODULES = ["answer", "builder", "errors", "guard", "export", "info", "namespaces", "ontology", "queries", "remote", "resources",
+MODULES = ["answer", "builder", "errors", "guard", "export", "info", "integrity", "rdffile", "namespaces", "ontology",
+           "queries", "remote", "resources",
            "results", "service", "store", "validate", "ingest", "ingest.bundled", "ingest.evidence", "ingest.cordis", "ingest.identity",
            "ingest.nquads", "ingest.publish", "ingest.rdf", "ingest.sparql", "ingest.stakeholders", "ingest.tabular",
            "schemes", "shapecheck", "analysis", "analysis.projection", "analysis.gaps", "analysis.recommend",

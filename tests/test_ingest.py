@@ -288,7 +288,7 @@ def test_busy_endpoint_is_retried_with_back_off(monkeypatch) -> None:
             calls.append(1)
             if len(calls) < 3:
                 raise urllib.error.HTTPError("http://x", 503, "Service Unavailable", {"Retry-After": "2"}, None)
-            return type("R", (), {"response": type("B", (), {"read": lambda self: b"<http://e/s> <http://e/p> 1 ."})()})()
+            return type("R", (), {"response": __import__("io").BytesIO(b"<http://e/s> <http://e/p> 1 .")})()
 
     import SPARQLWrapper
 

@@ -239,6 +239,8 @@ def resolve_query(name_or_path: str) -> SavedQuery:
 def _to_term(param: Parameter, value: str) -> ox.NamedNode | ox.Literal:
     """Turn the text ``value`` into an RDF term of the parameter's type."""
     hint = f"parameter {param.name!r} expects {param.type}"
+    if _SURROGATE.search(value):  # from bytes that are not UTF-8 (a command line in another encoding)
+        raise QueryError(f"{hint}; {value!r} is not valid UTF-8 text: write the value in UTF-8")
     if param.type == "iri":
         prefix, _, local = value.partition(":")
         if prefix in PREFIXES and not local.startswith("//"):
@@ -255,7 +257,11 @@ def _to_term(param: Parameter, value: str) -> ox.NamedNode | ox.Literal:
         if param.type == "integer":
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(str(XSD.integer)))
         if param.type == "decimal":
-            return ox.Literal(str(Decimal(value)), datatype=ox.NamedNode(str(XSD.decimal)))
+            number = Decimal(value)
+            if not number.is_finite() or abs(number.adjusted()) > _MAX_DIGITS:  # "1e999999999" would be 1 GB
+                raise ValueError(value)
+            # the xsd:decimal lexical form: digits and a point, never an exponent ("1E+3")
+            return ox.Literal(format(number, "f"), datatype=ox.NamedNode(str(XSD.decimal)))
         if param.type == "date":
             return ox.Literal(dt.date.fromisoformat(value).isoformat(), datatype=ox.NamedNode(str(XSD.date)))
     except (ValueError, InvalidOperation):
@@ -266,6 +272,8 @@ def _to_term(param: Parameter, value: str) -> ox.NamedNode | ox.Literal:
 
 
 _EXAMPLES = {"integer": "42", "decimal": "1500.50", "date": "2025-05-20"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_DIGITS = 4300  # as Python's own limit on integer text
 
 
 def bind_parameters(query: SavedQuery, values: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:

@@ -276,7 +276,11 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
         return store.query(sparql, **options)
     except SyntaxError as exc:
         raise QueryError(f"the SPARQL query does not parse: {exc}") from None
-    except RuntimeError as exc:  # the engine refuses a query it parsed (an unknown custom function, say)
+    except RuntimeError as exc:
+        if bindings and "projection" in str(exc):  # a bound variable the query does not project
+            raise QueryError(f"{exc}: a parameter must be a variable of the query's SELECT (and of its GROUP BY "
+                             "when it aggregates); add it there or do not pass it") from None
+        # the engine refuses a query it parsed (an unknown custom function, say)
         raise QueryError(f"the SPARQL query cannot be evaluated: {exc}") from None
 
 

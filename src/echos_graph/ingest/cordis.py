@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,15 @@ from ..schemes import Schemes
 from .evidence import Evidence, IngestResult, SourceBuilder
 from .identity import IdentityIndex, OrganisationKeys
 from .nquads import NQuadsFile, iri, literal
-from .tabular import Row, Table, decode, iter_csv_text, iter_json_records
+from .tabular import (
+    Row,
+    Table,
+    check_zip,
+    decode,
+    iter_csv_text,
+    iter_json_records,
+    read_file,
+)
 
 __all__ = ["CORDIS_DOI", "ROLES", "read_cordis"]
 
@@ -130,23 +139,27 @@ def _files(location: Path) -> _Export:
         layout = _layout(set(found))
         if layout is None:
             raise DataError(f"the CORDIS export folder {_lacks(set(found))}", path=str(location))
-        texts = []
-        for name in _LAYOUTS[layout]:
-            try:
-                texts.append(decode(found[name].read_bytes(), str(found[name])))
-            except OSError as exc:
-                raise DataError(f"cannot be read: {exc.strerror}", path=str(found[name])) from None
+        texts = [decode(read_file(found[name], kind=f"CORDIS {name}"), str(found[name])) for name in _LAYOUTS[layout]]
         return _Export(f"{location}/", layout, texts[0], texts[1], [(n, found[n]) for n in _LAYOUTS[layout]])
     if not location.exists():
         raise DataError("does not exist; give the folder or the zip of a CORDIS export", path=str(location))
+    if not location.is_file():
+        raise DataError("is neither a folder nor a regular file (a pipe or a device?); give the folder or the zip "
+                        "of a CORDIS export", path=str(location))
     if not zipfile.is_zipfile(location):
         raise DataError("is neither a folder nor a zip holding project.csv and organization.csv", path=str(location))
-    with zipfile.ZipFile(location) as archive:
-        names = {Path(n).name.lower(): n for n in archive.namelist()}
-        layout = _layout(set(names))
-        if layout is None:
-            raise DataError(f"the zip {_lacks(set(names))}", path=str(location))
-        texts = [decode(archive.read(names[n]), f"{location}!{names[n]}") for n in _LAYOUTS[layout]]
+    try:
+        with zipfile.ZipFile(location) as archive:
+            names = {Path(n).name.lower(): n for n in archive.namelist()}
+            layout = _layout(set(names))
+            if layout is None:
+                raise DataError(f"the zip {_lacks(set(names))}", path=str(location))
+            check_zip(archive, str(location))
+            texts = [decode(archive.read(names[n]), f"{location}!{names[n]}") for n in _LAYOUTS[layout]]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise DataError(f"is a damaged or unsupported zip ({exc}); download the export again", path=str(location)) from None
+    except OSError as exc:
+        raise DataError(f"cannot be read: {exc.strerror or exc}", path=str(location)) from None
     return _Export(f"{location}!", layout, texts[0], texts[1], [(location.name, location)])
 
 
@@ -337,6 +350,9 @@ def read_cordis(
                 uri = identity.resolve(OrganisationKeys(org.name, org.country, pic=pic))
             except DataError as exc:
                 raise DataError(str(exc), path=org_file, line=org.line) from None
+            except ValueError:  # a name with no letter or digit gives no key
+                raise DataError(f"column 'name' has {org.name!r}, which has no Latin letters or digits; "
+                                "give the organisation's name", path=org_file, line=org.line) from None
             org_iris[pic] = uri
             origins[uri] = f"{org_file}:{org.line}"
             s = iri(uri)

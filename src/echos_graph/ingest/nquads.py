@@ -115,11 +115,14 @@ class NQuadsFile:
         return tuple(self.paths)
 
     def close(self) -> None:
-        """Close and delete the files (without handing over an unfinished one)."""
+        """Close and delete the files (without handing over an unfinished one; even when closing fails, as on
+        a full disk)."""
         self._on_chunk = None
-        self.finish()
-        for path in self.paths:
-            path.unlink(missing_ok=True)
+        try:
+            self.finish()
+        finally:
+            for path in self.paths:
+                path.unlink(missing_ok=True)
 
     def __enter__(self) -> NQuadsFile:
         return self

@@ -4,8 +4,9 @@ Every triple of the file, whatever graph it was in, goes into the source's
 evidence graph.  Organisations (``echo:Organisation``) are matched to those
 already in the graph by PIC, ROR id, or name and country; a matched
 organisation's IRI is rewritten to the existing one, and the match recorded.
-Parsing is Oxigraph's: no external entity, remote context or URL is ever
-fetched while reading.
+The file is read by :func:`echos_graph.rdffile.parse_file`: no external
+entity, remote context or URL is ever fetched, and an XML entity bomb is
+refused before it can expand.
 """
 
 from __future__ import annotations
@@ -20,24 +21,13 @@ import pyoxigraph as ox
 from .. import __version__
 from ..errors import DataError
 from ..namespaces import ECHO, RDF, SKOS, graph_iri, id_iri
+from ..rdffile import FORMATS, parse_file
 from ..schemes import Schemes
 from .evidence import Evidence, IngestResult, SourceBuilder
 from .identity import IdentityIndex, OrganisationKeys, ror_key
 
 __all__ = ["FORMATS", "import_triples", "read_rdf"]
 
-#: File extensions and the syntax each holds.
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
 _COUNTRY_PREFIX = id_iri("country") + "/"
 
 
@@ -146,21 +136,11 @@ def read_rdf(
     ------
     DataError
         For a missing file, an unknown extension, a syntax error (with its
-        line and column) or a file with no triple.
+        line and column), a file with no triple, or one that names an
+        external entity or remote context or holds an entity bomb.
     """
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise DataError(f"has an extension Oxigraph cannot tell the syntax from; use one of "
-                        f"{', '.join(sorted(FORMATS))}", path=str(path))
-    if not path.is_file():
-        raise DataError("does not exist or is not a file; check the path", path=str(path))
-    try:
-        quads = list(ox.parse(path=str(path), format=fmt, rename_blank_nodes=True))
-    except SyntaxError as exc:
-        raise DataError(f"is not valid {fmt.name}: {exc}; fix the syntax there", path=str(path)) from None
-    except (OSError, ValueError) as exc:
-        raise DataError(f"cannot be read as {fmt.name}: {exc}", path=str(path)) from None
+    fmt, quads = parse_file(path)
     if not quads:
         raise DataError(f"holds no triple; is it the right file? ({fmt.name})", path=str(path))
     if progress is not None:

@@ -12,16 +12,27 @@ import csv
 import io
 import json
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import DataError
 from .evidence import VERIFICATION_STATUSES, Evidence
 
-__all__ = ["Row", "Table", "decode", "iter_csv_text", "iter_json_records", "read_csv", "read_csv_text", "read_xlsx"]
+__all__ = ["MAX_UNZIPPED", "Row", "Table", "check_zip", "decode", "iter_csv_text", "iter_json_records", "read_csv",
+           "read_csv_text", "read_file", "read_xlsx"]
 
 csv.field_size_limit(16 * 1024 * 1024)
+#: Bytes that one member of a zip (a CORDIS export, an XLSX workbook) may unpack to: far above the
+#: real files (the CORDIS organization.csv of Horizon Europe is about 100 MB), far below a zip bomb's.
+MAX_UNZIPPED = 2 * 1024**3
+#: Bytes that one part of an XLSX workbook may unpack to: a stakeholder sheet of 100,000 rows is about 60 MB.
+MAX_XLSX_PART = 256 * 1024**2
+#: Characters no text value may hold: NUL and lone UTF-16 surrogates (JSON can write both as escapes).
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -58,12 +69,24 @@ class Row:
         """Return the row's evidence (source_url, verification, verification_note columns)."""
         urls = tuple(u.strip() for u in self.need("source_url").split(" ; ") if u.strip())
         for url in urls:
-            if not re.match(r"^https?://\S+$", url):
+            if not re.match(r"^https?://\S+$", url) or not _is_iri(url):
                 raise self.fail("source_url", f"has {url!r}, which is not an http(s) URL; "
-                                "separate several URLs with ' ; '")
+                                "separate several URLs with ' ; ' (spaces, quotes, brackets and <> must be "
+                                "percent-encoded)")
         row_status = self.choice("verification", VERIFICATION_STATUSES)
         return Evidence(urls, status or row_status,
                         self.get("verification_note") if note is None else note, self.file)
+
+
+def _is_iri(text: str) -> bool:
+    """Return whether ``text`` is an IRI that RDF accepts."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -88,6 +111,53 @@ def decode(data: bytes, display: str) -> str:
             "(in a spreadsheet: Save As, 'CSV UTF-8')",
             path=display, line=line,
         ) from None
+
+
+def read_file(path: Path, *, display: str | None = None, kind: str = "file") -> bytes:
+    """Return the bytes of a regular file, or fail saying why it cannot be read.
+
+    A folder, a named pipe or a device is refused before it is opened (reading
+    a pipe with no writer would wait for ever, a device such as /dev/zero
+    would never end).
+
+    Raises
+    ------
+    DataError
+        For a missing path, something other than a regular file, or a file
+        that cannot be read (permissions, I/O error).
+    """
+    import stat
+
+    name = display or str(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise DataError(f"the {kind} does not exist; check the path", path=name) from None
+    except OSError as exc:
+        raise DataError(f"cannot be read: {exc.strerror}; check the path and its permissions", path=name) from None
+    if stat.S_ISDIR(mode):
+        raise DataError(f"is a folder; give the {kind} itself", path=name)
+    if not stat.S_ISREG(mode):
+        raise DataError(f"is not a regular file (a pipe, a socket or a device); give the {kind} itself", path=name)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot be read: {exc.strerror}; check its permissions", path=name) from None
+
+
+def check_zip(archive: zipfile.ZipFile, display: str, *, limit: int | None = None) -> None:
+    """Refuse a zip holding a member that unpacks to more than ``limit`` bytes (a zip bomb, or the wrong file).
+
+    The sizes checked are those the zip declares; Python's zip reader never
+    returns more bytes than declared, so the check bounds what is read.
+    ``limit`` defaults to :data:`MAX_UNZIPPED`.
+    """
+    limit = MAX_UNZIPPED if limit is None else limit
+    for info in archive.infolist():
+        if info.file_size > limit:
+            raise DataError(f"holds {info.filename}, which unpacks to {info.file_size / 1024**2:,.0f} MB, more than "
+                            f"the {limit / 1024**2:,.0f} MB an export or a workbook can hold; is it the right file?",
+                            path=display)
 
 
 def read_csv(
@@ -124,14 +194,7 @@ def read_csv(
         separator, a missing column or a malformed row.
     """
     name = display or str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"the {kind} does not exist; check the path", path=name) from None
-    except IsADirectoryError:
-        raise DataError(f"is a folder; give the {kind} itself", path=name) from None
-    except OSError as exc:
-        raise DataError(f"cannot be read: {exc.strerror}; check its permissions", path=name) from None
+    data = read_file(path, display=name, kind=kind)
     return read_csv_text(decode(data, name), name, delimiter=delimiter, required=required, kind=kind)
 
 
@@ -232,6 +295,12 @@ def iter_json_records(
         except json.JSONDecodeError as exc:
             raise DataError(f"malformed JSON: {exc.msg} (column {exc.colno}); the file may be cut short or edited "
                             "by hand: download it again", path=name, line=exc.lineno) from None
+        except RecursionError:
+            raise fail(position, f"nests arrays or objects too deeply to be a {kind} record (records are flat "
+                       "objects); the file is damaged or is not a CORDIS export") from None
+        except ValueError as exc:  # a number of more than 4300 digits
+            raise fail(position, f"holds a value that cannot be read ({exc}); a {kind} record has text or "
+                       "numbers of ordinary size") from None
         if not isinstance(value, dict):
             raise fail(position, f"has a {type(value).__name__} where a record (a JSON object) belongs")
         values = {}
@@ -239,7 +308,13 @@ def iter_json_records(
             if isinstance(item, (dict, list)):
                 raise fail(position, f"key {key!r} holds a nested {type(item).__name__}; a {kind} record has "
                            "text or numbers only")
-            values[key] = "" if item is None else json.dumps(item) if isinstance(item, bool) else str(item)
+            cell = "" if item is None else json.dumps(item) if isinstance(item, bool) else str(item)
+            bad = _NOT_TEXT.search(key + cell)
+            if bad:
+                what = "a NUL character" if bad.group() == "\x00" else f"the lone surrogate \\u{ord(bad.group()):04x}"
+                raise fail(position, f"key {key!r} holds {what} (written as an escape in the file), which is not "
+                           "text; the file is damaged: download it again")
+            values[key] = cell
         return values, end
 
     def after(position: int) -> int:
@@ -289,17 +364,31 @@ def read_xlsx(path: Path, *, required: Sequence[str] = (), display: str | None =
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise DataError("reading .xlsx needs openpyxl: pip install openpyxl", path=name) from None
-    import datetime as dt
-    import zipfile
-
+    data = read_file(path, display=name, kind=kind)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except FileNotFoundError:
-        raise DataError(f"the {kind} does not exist; check the path", path=name) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DataError(f"is not a readable .xlsx workbook ({exc}); save it again as Excel Workbook (.xlsx) "
-                        "or as CSV UTF-8", path=name) from None
-    sheet = book.worksheets[0]
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, name, limit=MAX_XLSX_PART)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            header, rows = _sheet_rows(book.worksheets[0], name, required=required, kind=kind)
+        finally:
+            book.close()
+    except _BROKEN_WORKBOOK as exc:
+        raise DataError(f"is not a readable .xlsx workbook ({type(exc).__name__}: {str(exc)[:200]}); save it again "
+                        "as Excel Workbook (.xlsx) or as CSV UTF-8", path=name) from None
+    return Table(name, header, rows)
+
+
+#: What openpyxl raises on a damaged or hostile workbook: a bad zip, malformed XML (ParseError is a
+#: SyntaxError), XML with entities (defusedxml's errors are ValueErrors), parts missing or of the wrong type.
+_BROKEN_WORKBOOK = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, SyntaxError, EOFError, TypeError,
+                    AttributeError, IndexError, LookupError)
+
+
+def _sheet_rows(sheet: Any, name: str, *, required: Sequence[str], kind: str) -> tuple[tuple[str, ...], list[Row]]:
+    """Read the header and the non-empty rows of a worksheet."""
+    import datetime as dt
+
     values = sheet.iter_rows(values_only=True)
     try:
         header = tuple(str(h).strip() if h is not None else "" for h in next(values))
@@ -328,5 +417,4 @@ def read_xlsx(path: Path, *, required: Sequence[str] = (), display: str | None =
             record[column] = text
         if any(v.strip() for v in record.values()):
             rows.append(Row(name, number, record))
-    book.close()
-    return Table(name, header, rows)
+    return header, rows
