@@ -36,7 +36,7 @@ MODULES = ["answer", "builder", "errors", "guard", "export", "info", "integrity"
            "analysis.diversity", "analysis.profile", "analysis.cache", "analysis.formatting", "analysis.plots",
            "analysis.results_rdf", "analysis.network", "analysis.synergies", "analysis.community", "analysis.mixing",
            "analysis.entities", "analysis.measures", "entity", "landscape",
-           "analysis.explorer", "analysis.layout", "web.network"]
+           "analysis.explorer", "analysis.layout", "analysis.warm", "web.network"]
 
 
 @pytest.mark.parametrize("module", MODULES)
