@@ -103,7 +103,9 @@ def _get(url: str) -> tuple[int, str]:
 def test_served_runaway_query_gets_a_503_and_its_worker_is_replaced(served_short_timeout) -> None:
     """The worker that ran the runaway query exits (stopping it); the other worker served meanwhile."""
     proc, url = served_short_timeout
-    before = _workers(proc.pid)
+    deadline_at = time.monotonic() + 30  # the server answers once its first worker is up; wait for the second
+    while len(before := _workers(proc.pid)) < 2 and time.monotonic() < deadline_at:
+        time.sleep(0.2)
     assert len(before) == 2
     answer: dict[str, tuple[int, str]] = {}
     runaway = threading.Thread(target=lambda: answer.setdefault(
