@@ -81,3 +81,12 @@ def test_a_second_reader_waits_while_another_process_fills_the_cache(tmp_path) -
         waited = time.monotonic() - started
     holder.join()
     assert waited > 0.5  # the holder kept the lock for 1 s after signalling
+
+
+def test_warm_also_keeps_the_explorers_default_view(store_copy, monkeypatch) -> None:
+    from echos_graph.analysis import explorer
+
+    assert warm(str(store_copy.path)) is True
+    kept = explorer.explorer_json(store_copy, "co-participation", only_cached=True)
+    assert kept is not None and b'"nodes"' in kept
+    assert explorer.explorer_json(store_copy, "organisation-initiative", only_cached=True) is None

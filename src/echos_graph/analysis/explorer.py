@@ -35,7 +35,7 @@ import numpy as np
 from ..errors import DataError
 from ..namespaces import PREFIXES
 from ..resources import queries_dir
-from .cache import cache_file, read_cached, write_cached
+from .cache import cache_file, filling, read_cached, write_cached
 from .projection import _LOADER_QUERIES, Network, load_network
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -320,11 +320,21 @@ def explorer_json(store: GraphStore, view: str = "co-participation", *, cache: b
             return kept
     if only_cached:
         return None
-    body = json.dumps(explorer_data(load_network(store, cache=cache), view), ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
-    if path is not None:
+    if path is None:
+        return _explorer_bytes(store, view, cache=cache)
+    with filling(path):  # another process (the warm-up after an ingest, another worker) may be computing it
+        kept = read_cached(path)
+        if isinstance(kept, bytes):
+            return kept
+        body = _explorer_bytes(store, view, cache=cache)
         write_cached(path, body)
     return body
+
+
+def _explorer_bytes(store: GraphStore, view: str, *, cache: bool) -> bytes:
+    """Compute :func:`explorer_data` of the store as compact UTF-8 JSON."""
+    return json.dumps(explorer_data(load_network(store, cache=cache), view), ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
 
 
 # -- filters ----------------------------------------------------------------------------------
