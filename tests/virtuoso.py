@@ -36,7 +36,8 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["TEMPLATE", "VirtuosoServer", "free_port", "virtuoso", "virtuoso_store", "write_config"]
+__all__ = ["TEMPLATE", "VirtuosoServer", "built_nquads", "free_port", "remote_store", "reset", "virtuoso",
+           "virtuoso_empty", "virtuoso_store", "write_config"]
 
 #: The configuration Debian's package installs; ours is written from it.
 TEMPLATE = Path(os.environ.get("ECHOS_GRAPH_VIRTUOSO_INI", "/etc/virtuoso-opensource-7/virtuoso.ini"))
@@ -211,14 +212,18 @@ class VirtuosoServer:
             raise RuntimeError(f"isql failed: {text.strip()[-2000:]}")
         return text
 
-    def bulk_load(self, folder: Path, pattern: str, graph: str = "") -> None:
-        """Load RDF files of ``folder`` matching ``pattern`` with ``ld_dir`` and ``rdf_loader_run``, then checkpoint.
+    def bulk_load(self, folder: Path, pattern: str, graph: str = "", *, checkpoint: bool = True) -> None:
+        """Load RDF files of ``folder`` matching ``pattern`` with ``ld_dir`` and ``rdf_loader_run``.
 
-        For N-Quads the graph of each quad is kept; ``graph`` names the graph of triples files.
+        For N-Quads the graph of each quad is kept; ``graph`` names the graph
+        of triples files.  A file loaded before is loaded again.
         """
-        self.isql(f"ld_dir('{folder}', '{pattern}', '{graph or 'urn:echos-graph:unused'}');", "rdf_loader_run();",
-                  "checkpoint;")
-        failed = self.isql("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_state <> 2 OR ll_error IS NOT NULL;")
+        like = f"{folder}/{pattern}".replace("*", "%")
+        self.isql(f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{like}';",
+                  f"ld_dir('{folder}', '{pattern}', '{graph or 'urn:echos-graph:unused'}');", "rdf_loader_run();",
+                  *(["checkpoint;"] if checkpoint else []))
+        failed = self.isql(f"SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_file LIKE '{like}' "
+                           "AND (ll_state <> 2 OR ll_error IS NOT NULL);")
         if str(folder) in failed:
             raise RuntimeError(f"bulk load failed: {failed}")
 
@@ -252,13 +257,34 @@ def virtuoso_available() -> str | None:
     return None
 
 
+def remote_store(server: VirtuosoServer, **options: object):
+    """Return a RemoteStore that reads, writes and uploads to ``server`` as the test user."""
+    from echos_graph.httpclient import Credentials
+    from echos_graph.remote import RemoteStore
+
+    return RemoteStore(server.query_url, update_url=server.update_url, gsp_url=server.gsp_url,
+                       credentials=Credentials(USER, server.password), **options)  # type: ignore[arg-type]
+
+
+def reset(server: VirtuosoServer, nquads: Path | None = None) -> None:
+    """Drop every graph of ours (and leftovers of uploads) from ``server``, then bulk-load ``nquads`` if given."""
+    store = remote_store(server)
+    from echos_graph.remote import STAGING_PREFIX
+
+    store._drop_all(store.named_graphs() + store._list_graphs(STAGING_PREFIX))
+    if nquads is not None:
+        server.bulk_load(nquads.parent, nquads.name, checkpoint=False)
+
+
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
     """A private Virtuoso server for the whole session, stopped by its own pid at the end."""
     reason = virtuoso_available()
     if reason:
         pytest.skip(reason)
-    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    folder = tmp_path_factory.mktemp("virtuoso")
+    server = VirtuosoServer(folder / "server", load_dirs=(folder / "load",))
+    (folder / "load").mkdir()
     try:
         server.start()
         yield server
@@ -266,12 +292,32 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServe
         server.stop()
 
 
-@pytest.fixture()
-def virtuoso_store(virtuoso: VirtuosoServer):
-    """A RemoteStore on the session's Virtuoso, emptied of our graphs before the test."""
-    from echos_graph.remote import RemoteStore
+@pytest.fixture(scope="session")
+def built_nquads(built_dir: Path, virtuoso: VirtuosoServer) -> Path:
+    """The built graph as N-Quads, in the folder the session's Virtuoso may bulk-load from."""
+    from echos_graph import open_store
 
-    store = RemoteStore(virtuoso.query_url, update_url=virtuoso.update_url, gsp_url=virtuoso.gsp_url,
-                        user=USER, password=virtuoso.password)
-    store.clear()
-    return store
+    path = virtuoso.load_dirs[0] / "built.nq"
+    with open(path, "wb") as out:
+        open_store(built_dir).dump(out, _nquads())
+    return path
+
+
+def _nquads():
+    import pyoxigraph as ox
+
+    return ox.RdfFormat.N_QUADS
+
+
+@pytest.fixture()
+def virtuoso_store(virtuoso: VirtuosoServer, built_nquads: Path):
+    """A RemoteStore on the session's Virtuoso holding the built graph (the same quads as ``built_dir``)."""
+    reset(virtuoso, built_nquads)
+    return remote_store(virtuoso)
+
+
+@pytest.fixture()
+def virtuoso_empty(virtuoso: VirtuosoServer):
+    """A RemoteStore on the session's Virtuoso holding none of our graphs."""
+    reset(virtuoso)
+    return remote_store(virtuoso)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 import urllib.parse
 import uuid
@@ -49,7 +50,7 @@ import pyoxigraph as ox
 from .errors import QueryError, RemoteError
 from .httpclient import Credentials, HttpClient, Response
 from .namespaces import PREFIXES, graph_iri
-from .sparqltext import count_query, has_dataset, has_where, query_form, split_construct, with_dataset, with_values
+from .sparqltext import count_query, expand_escaped_names, has_dataset, has_where, query_form, split_construct, with_dataset, with_values
 from .store import GraphStore, QueryResult, Term, Transaction, oxigraph_query
 
 __all__ = ["CHUNK_TRIPLES", "INSERT_TRIPLES", "STAGING_PREFIX", "RemoteStore"]
@@ -132,7 +133,7 @@ class RemoteStore(GraphStore):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> QueryResult:
-        text = _with_prefixes(sparql)
+        text = expand_escaped_names(_with_prefixes(sparql), PREFIXES)
         form = query_form(text)
         protocol: list[tuple[str, str]] = []
         if default_graphs or named_graphs:
@@ -361,8 +362,22 @@ class _TriplesList:
         return ox.serialize(self._triples, output, format, prefixes=PREFIXES)
 
 
+_BNODE_VALUE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")([^"]*)(")')
+
+
+def _bnode_label(match: re.Match[bytes]) -> bytes:
+    """Return a blank node's value as a label pyoxigraph accepts (Virtuoso writes ``nodeID://b10007``)."""
+    label = match.group(2)
+    if label.startswith(b"nodeID://"):
+        label = label[len(b"nodeID://"):]
+    label = re.sub(rb"[^A-Za-z0-9_-]", lambda m: b"_%02x" % m.group()[0], label)
+    return match.group(1) + label + match.group(3)
+
+
 def _parse_results(body: bytes, url: str) -> ox.QuerySolutions | ox.QueryBoolean:
     """Parse a SPARQL JSON results document, or say that the endpoint answered something else."""
+    if b'"bnode"' in body:
+        body = _BNODE_VALUE.sub(_bnode_label, body)
     try:
         return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
     except SyntaxError as exc:
@@ -436,8 +451,6 @@ def _split_userinfo(url: str) -> tuple[str, Credentials]:
 
 def _with_prefixes(sparql: str) -> str:
     """Prepend our PREFIX declarations that the query uses but does not declare."""
-    import re
-
     declared = {m.lower() for m in re.findall(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:", sparql)}
     lines = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p.lower() not in declared and f"{p}:" in sparql]
     return "\n".join([*lines, sparql])

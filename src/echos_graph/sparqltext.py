@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 
-__all__ = ["Token", "count_query", "has_dataset", "has_where", "query_form", "split_construct", "tokens", "with_dataset",
+__all__ = ["Token", "count_query", "expand_escaped_names", "has_dataset", "has_where", "query_form", "split_construct", "tokens", "with_dataset",
            "with_values"]
 
 _FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
@@ -36,7 +36,7 @@ _LEXEME = re.compile(r"""
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
-  | (?P<word>[A-Za-z_][\w.-]*(?::[\w.%:-]*)?|:[\w.%:-]*|_:[\w.-]+)
+  | (?P<word>[A-Za-z_][\w.-]*(?::(?:[\w.%:-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)?|:(?:[\w.%:-]|\\[_~.\-!$&'()*+,;=/?\#@%])*|_:[\w.-]+)
   | (?P<punct>.)
 """, re.VERBOSE | re.DOTALL)
 
@@ -165,6 +165,34 @@ def with_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox
     return f"{text[:opening.end]} VALUES ({names}) {{ ({values}) }} {text[opening.end:]}"
 
 
+def expand_escaped_names(text: str, prefixes: Mapping[str, str]) -> str:
+    """Return ``text`` with each prefixed name holding a backslash escape written as a full IRI.
+
+    SPARQL 1.1 allows ``id:project\\/101900001``; Virtuoso 7.2 does not.
+    Prefixes come from the query's PREFIX declarations, then ``prefixes``.
+
+    Examples
+    --------
+    >>> expand_escaped_names(r"SELECT * { ?s ?p ex:a\\/b }", {"ex": "http://e/"})
+    'SELECT * { ?s ?p <http://e/a/b> }'
+    """
+    if "\\" not in text:
+        return text
+    found = list(tokens(text))
+    declared = dict(prefixes)
+    for n, token in enumerate(found[:-2]):
+        if token.is_word("PREFIX") and found[n + 2].kind == "iri":
+            declared[found[n + 1].text.rstrip(":")] = found[n + 2].text[1:-1]
+    out, last = [], 0
+    for token in found:
+        if token.kind == "word" and "\\" in token.text and ":" in token.text:
+            prefix, _, local = token.text.partition(":")
+            if prefix in declared:
+                out += [text[last:token.start], str(ox.NamedNode(declared[prefix] + re.sub(r"\\(.)", r"\1", local)))]
+                last = token.end
+    return "".join(out) + text[last:]
+
+
 def split_construct(text: str) -> tuple[str, str, str]:
     """Split a CONSTRUCT query into its prologue, its template and what follows (WHERE and modifiers).
 
@@ -183,9 +211,10 @@ def split_construct(text: str) -> tuple[str, str, str]:
     if not rest:
         raise QueryError("the CONSTRUCT query has no template")
     base = form.end
-    if rest[0].is_word("WHERE"):
-        opening = rest[1] if len(rest) > 1 else None
-        closing = next((t for t in rest[2:] if t.depth == 0 and t.text == "}"), None)
+    if rest[0].is_word("WHERE", "FROM"):  # the short form, maybe with its dataset first
+        where = next((n for n, t in enumerate(rest) if t.depth == 0 and t.is_word("WHERE")), len(rest))
+        opening = rest[where + 1] if len(rest) > where + 1 else None
+        closing = next((t for t in rest[where + 2:] if t.depth == 0 and t.text == "}"), None)
         if opening is None or opening.text != "{" or closing is None:
             raise QueryError("the CONSTRUCT WHERE query has no pattern in braces")
         template = text[base + opening.end: base + closing.start]

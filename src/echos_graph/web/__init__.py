@@ -18,6 +18,10 @@ __all__ = ["SETTINGS", "create_app"]
 #: environment variable ECHOS_GRAPH_<NAME>.
 SETTINGS: dict[str, tuple[Any, str]] = {
     "STORE": ("var/graph", "Store location: a folder, 'memory:' or an http(s):// SPARQL endpoint."),
+    "UPDATE_URL": ("", "For a remote STORE: its SPARQL Update endpoint (default: the STORE URL)."),
+    "GSP_URL": ("", "For a remote STORE: its Graph Store Protocol endpoint (default: none)."),
+    "STORE_USER": ("", "For a remote STORE: the user for HTTP Basic or Digest authentication; the password comes "
+                       "from ECHOS_GRAPH_STORE_PASSWORD only."),
     "QUERY_TIMEOUT": (30, "Seconds a request may run; the production server kills a worker that takes longer."),
     "MAX_QUERY_LENGTH": (100_000, "Longest SPARQL query text accepted, in characters."),
     "DOCS_DIR": ("var/docs", "Folder of the generated ontology documentation served at /ontology."),

@@ -32,7 +32,8 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int = 2, timeout: int = 30) -> None:
+def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int = 2, timeout: int = 30,
+               update_url: str | None = None, gsp_url: str | None = None, store_user: str | None = None) -> None:
     """Serve the app for the store at ``location`` until interrupted.
 
     Parameters
@@ -46,8 +47,16 @@ def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, work
         Worker processes.
     timeout : int
         Seconds before a busy worker is killed and replaced.
+    update_url, gsp_url, store_user : str, optional
+        For a remote store: its update and Graph Store Protocol endpoints and
+        the user to authenticate as (the password comes from
+        ``ECHOS_GRAPH_STORE_PASSWORD``).
     """
-    app = create_app({"STORE": location, "QUERY_TIMEOUT": timeout})
+    settings: dict[str, Any] = {"STORE": location, "QUERY_TIMEOUT": timeout}
+    for name, value in (("UPDATE_URL", update_url), ("GSP_URL", gsp_url), ("STORE_USER", store_user)):
+        if value:
+            settings[name] = value
+    app = create_app(settings)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
