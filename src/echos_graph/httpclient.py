@@ -82,8 +82,8 @@ class _Challenge:
         self.count = 0
         self.lock = threading.Lock()
 
-    def header(self, method: str, url: str, credentials: Credentials) -> str:
-        """Return the ``Authorization`` header of a request (RFC 7616 section 3.4)."""
+    def header(self, method: str, url: str, credentials: Credentials, cnonce: str | None = None) -> str:
+        """Return the ``Authorization`` header of a request (RFC 7616 section 3.4); ``cnonce`` is random unless given."""
         algorithm = self.params.get("algorithm", "MD5")
         digest = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}.get(algorithm.upper().replace("-SESS", ""))
         if digest is None:
@@ -93,7 +93,7 @@ class _Challenge:
         with self.lock:
             self.count += 1
             nc = f"{self.count:08x}"
-        cnonce = secrets.token_hex(8)
+        cnonce = cnonce or secrets.token_hex(8)
         realm, nonce = self.params.get("realm", ""), self.params.get("nonce", "")
         uri = urllib.parse.urlsplit(url)._replace(scheme="", netloc="").geturl() or "/"
         ha1 = h(f"{credentials.user}:{realm}:{credentials.password}")

@@ -133,6 +133,30 @@ class RemoteStore(GraphStore):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> QueryResult:
+        form, text, protocol = self.prepare(sparql, bindings=bindings, union_default_graph=union_default_graph,
+                                            default_graphs=default_graphs, named_graphs=named_graphs)
+        if form == "CONSTRUCT":
+            return self._construct(text, protocol)
+        if form == "DESCRIBE":
+            answer = self._ask(text, protocol, "application/n-triples")
+            return _TriplesList(ox.parse(answer.body, ox.RdfFormat.N_TRIPLES))  # type: ignore[return-value]
+        return self._select(text, protocol)
+
+    def prepare(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> tuple[str, str, list[tuple[str, str]]]:
+        """Return the query form, the text sent to the server and the dataset parameters of the protocol.
+
+        The text has our prefixes declared, escaped prefixed names written out,
+        FROM and FROM NAMED clauses for our graphs (unless a dataset is given
+        or the query names its own) and the bindings as a VALUES block.
+        """
         text = expand_escaped_names(_with_prefixes(sparql), PREFIXES)
         form = query_form(text)
         protocol: list[tuple[str, str]] = []
@@ -144,12 +168,7 @@ class RemoteStore(GraphStore):
             text = with_dataset(text, ours if union_default_graph else [_EMPTY_GRAPH], ours or [_EMPTY_GRAPH])
         if bindings:
             text = with_values(text, dict(bindings))  # type: ignore[arg-type]
-        if form == "CONSTRUCT":
-            return self._construct(text, protocol)
-        if form == "DESCRIBE":
-            answer = self._ask(text, protocol, "application/n-triples")
-            return _TriplesList(ox.parse(answer.body, ox.RdfFormat.N_TRIPLES))  # type: ignore[return-value]
-        return self._select(text, protocol)
+        return form, text, protocol
 
     def _select(self, text: str, protocol: list[tuple[str, str]]) -> ox.QuerySolutions | ox.QueryBoolean:
         """Ask a SELECT or ASK query; return its solutions, or raise if the server cut them at its row limit."""
@@ -170,7 +189,7 @@ class RemoteStore(GraphStore):
                         "Virtuoso, [SPARQL] ResultSetMaxRows in virtuoso.ini): raise the limit above the size of the "
                         "answers you need and restart the server, or ask a smaller question (LIMIT, a parameter)")
             result = _parse_results(answer.body, self.url)
-        if _XSD_BOOLEAN.encode() in answer.body:
+        if isinstance(result, ox.QuerySolutions) and _XSD_BOOLEAN.encode() in answer.body:
             return _normalised(result)
         return result
 
