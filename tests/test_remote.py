@@ -84,11 +84,17 @@ def test_build_into_virtuoso_publishes_the_same_graph_as_the_embedded_build(virt
     assert not virtuoso_empty._list_graphs(STAGING_PREFIX)  # the staged copies are gone
 
 
-def test_bound_parameter_gives_the_same_rows_as_the_embedded_store(virtuoso_store, graph) -> None:
-    params = {"hub": "id:hub/NO"}
-    there, here = (to_rows(run_query(s, "hub-sector-coverage", params)) for s in (virtuoso_store, graph))
+@pytest.mark.parametrize(("name", "params", "expected"), [
+    ("hub-sector-coverage", {"hub": "id:hub/NO"}, 10),  # one row per sector of ontology/sectors.ttl
+    ("project-participants", {"project": "id:project/101104587"}, 18),  # ECHoS rows of data/participations.csv
+    # Three bundled organisations are in two initiatives each (data/participations.csv): ACC, ECO and OECI.
+    ("organisations-in-several-initiatives", {"minimum": "2"}, 3),
+])
+def test_bound_parameter_gives_the_same_rows_as_the_embedded_store(virtuoso_store, graph, name, params,
+                                                                   expected) -> None:
+    there, here = (to_rows(run_query(s, name, params)) for s in (virtuoso_store, graph))
     assert there[0] == here[0]
-    assert len(there[1]) == 10  # one row per sector of ontology/sectors.ttl
+    assert len(there[1]) == expected
     split = lambda rows: sorted(tuple(sorted(v.split(" ; ")) if " ; " in v else v for v in r) for r in rows)  # noqa: E731
     assert split(there[1]) == split(here[1])
 

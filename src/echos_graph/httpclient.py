@@ -150,17 +150,19 @@ class HttpClient:
         self._opener = urllib.request.build_opener(_NoRedirect())
 
     def request(self, method: str, url: str, *, body: bytes | IO[bytes] | None = None,
-                headers: Mapping[str, str] | None = None, ok: Iterable[int] = (200, 201, 204)) -> Response:
+                headers: Mapping[str, str] | None = None, ok: Iterable[int] = (200, 201, 204),
+                timeout: float | None = None) -> Response:
         """Send one request and return the response; raise :class:`RemoteError` on any other status.
 
-        The message of the error says what the server answered (first 500
-        characters of its body), never the credentials.
+        ``timeout`` overrides the client's for this request.  The message of
+        the error says what the server answered (first 500 characters of its
+        body), never the credentials.
         """
         space = self._space(url)
         if self.credentials.user and space not in self._schemes and body is not None:
             self._learn(url)  # learn the scheme with a small request before sending a large body
         for attempt in (1, 2):
-            response = self._send(method, url, body, headers, space)
+            response = self._send(method, url, body, headers, space, timeout)
             if response.status != 401 or attempt == 2 or not self.credentials:
                 break
             if not self._remember(space, response.headers.get("www-authenticate", "")):
@@ -220,7 +222,7 @@ class HttpClient:
         return None
 
     def _send(self, method: str, url: str, body: bytes | IO[bytes] | None, headers: Mapping[str, str] | None,
-              space: str | None) -> Response:
+              space: str | None, timeout: float | None = None) -> Response:
         """Send one request as it is; return the response whatever its status."""
         request = urllib.request.Request(url, data=body, method=method)  # type: ignore[arg-type]
         request.add_header("User-Agent", self.agent)
@@ -230,7 +232,7 @@ class HttpClient:
         if authorization:
             request.add_header("Authorization", authorization)
         try:
-            with self._opener.open(request, timeout=self.timeout) as answer:
+            with self._opener.open(request, timeout=timeout or self.timeout) as answer:
                 return Response(answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read(),
                                 tuple(answer.headers.items()))
         except urllib.error.HTTPError as exc:

@@ -53,12 +53,14 @@ from .namespaces import PREFIXES, graph_iri
 from .sparqltext import count_query, expand_escaped_names, has_dataset, has_where, query_form, split_construct, with_dataset, with_values
 from .store import GraphStore, QueryResult, Term, Transaction, oxigraph_query
 
-__all__ = ["CHUNK_TRIPLES", "INSERT_TRIPLES", "STAGING_PREFIX", "RemoteStore"]
+__all__ = ["CHUNK_TRIPLES", "INSERT_TRIPLES", "STAGING_PREFIX", "WRITE_TIMEOUT", "RemoteStore"]
 
 #: Triples per Graph Store Protocol request of an upload.
 CHUNK_TRIPLES = 100_000
 #: Triples per ``INSERT DATA`` request when there is no GSP URL (Virtuoso's parser gives up near 5,000).
 INSERT_TRIPLES = 2_000
+#: Seconds an upload or update request may take (a large ``ADD`` takes minutes); queries use the store's timeout.
+WRITE_TIMEOUT = 3600.0
 #: Temporary graphs of an upload in progress are named under this prefix.
 STAGING_PREFIX = "urn:echos-graph:staging:"
 #: Staging graphs older than this many seconds are left over from a crash and are swept.
@@ -150,12 +152,14 @@ class RemoteStore(GraphStore):
         union_default_graph: bool = True,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        scoped: bool = True,
     ) -> tuple[str, str, list[tuple[str, str]]]:
         """Return the query form, the text sent to the server and the dataset parameters of the protocol.
 
         The text has our prefixes declared, escaped prefixed names written out,
-        FROM and FROM NAMED clauses for our graphs (unless a dataset is given
-        or the query names its own) and the bindings as a VALUES block.
+        FROM and FROM NAMED clauses for our graphs (unless a dataset is given,
+        the query names its own, or ``scoped`` is false) and the bindings as a
+        VALUES block.
         """
         text = expand_escaped_names(_with_prefixes(sparql), PREFIXES)
         form = query_form(text)
@@ -163,7 +167,7 @@ class RemoteStore(GraphStore):
         if default_graphs or named_graphs:
             protocol = [("default-graph-uri", g) for g in default_graphs or []]
             protocol += [("named-graph-uri", g) for g in named_graphs or []]
-        elif not has_dataset(text) and not (form == "DESCRIBE" and not has_where(text)):
+        elif scoped and not has_dataset(text) and not (form == "DESCRIBE" and not has_where(text)):
             ours = self._scope_graphs()
             text = with_dataset(text, ours if union_default_graph else [_EMPTY_GRAPH], ours or [_EMPTY_GRAPH])
         if bindings:
@@ -252,7 +256,7 @@ class RemoteStore(GraphStore):
     def update(self, sparql: str) -> None:
         """Send one SPARQL Update request to the update endpoint."""
         body = urllib.parse.urlencode([("update", sparql)]).encode("utf-8")
-        self.http.request("POST", self.update_url, body=body, headers={
+        self.http.request("POST", self.update_url, body=body, timeout=max(self.timeout, WRITE_TIMEOUT), headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"})
 
     def publish(self, dropped: Iterable[str], staged: ox.Store) -> None:
@@ -301,7 +305,8 @@ class RemoteStore(GraphStore):
             if self.gsp_url:
                 separator = "&" if "?" in self.gsp_url else "?"
                 url = f"{self.gsp_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
-                self.http.request("POST", url, body=body, headers={"Content-Type": "application/n-triples"})
+                self.http.request("POST", url, body=body, timeout=max(self.timeout, WRITE_TIMEOUT),
+                                  headers={"Content-Type": "application/n-triples"})
             else:
                 self.update(f"INSERT DATA {{ GRAPH {ox.NamedNode(graph)} {{ {body.decode('utf-8')} }} }}")
 
