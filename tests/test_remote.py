@@ -51,6 +51,8 @@ def quad(n: int, graph: str = TEST_GRAPH) -> ox.Quad:
 
 def test_named_graphs_are_ours_and_not_virtuosos_system_graphs(virtuoso_store, graph) -> None:
     assert virtuoso_store.named_graphs() == graph.named_graphs()
+    assert "DEFINE input:default-graph-exclude <http://www.openlinksw.com/schemas/virtrdf#>" in \
+        virtuoso_store.prepare("SELECT * { ?s ?p ?o }")[1]
     everything = virtuoso_store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert {row["g"].value for row in everything} == set(graph.named_graphs())
 
@@ -145,21 +147,33 @@ def test_failed_upload_leaves_virtuoso_unchanged_and_no_staged_graph(virtuoso_st
     assert not virtuoso_store._list_graphs(STAGING_PREFIX)
 
 
-def test_staged_graphs_are_invisible_to_queries_until_published(virtuoso_empty, monkeypatch) -> None:
+def test_staged_graphs_are_invisible_to_queries_until_published(virtuoso, virtuoso_empty, monkeypatch) -> None:
+    reader = RemoteStore(virtuoso.query_url)
+    assert reader.named_graphs() == []  # its list of graphs is made before the upload starts
     seen = []
     real = RemoteStore.update
 
     def look_first(self, sparql):
         if " TO " in sparql:  # the publishing request: everything is uploaded, nothing published
-            fresh = RemoteStore(self.url)
-            seen.append((fresh.named_graphs(), list(fresh.query("SELECT * WHERE { ?s ?p ?o }"))))
+            seen.append((RemoteStore(self.url).named_graphs(), len(list(reader.query("SELECT * { ?s ?p ?o }"))),
+                         len(list(reader.query("SELECT * { GRAPH ?g { ?s ?p ?o } }")))))
         return real(self, sparql)
 
     monkeypatch.setattr(RemoteStore, "update", look_first)
     with virtuoso_empty.transaction() as tx:
         tx.add([quad(n) for n in range(10)])
-    assert seen == [([], [])]
+    assert seen == [([], 0, 0)]
     assert virtuoso_empty.named_graphs() == [TEST_GRAPH]
+
+
+def test_from_clauses_scope_queries_where_pragmas_cannot(virtuoso_store, graph, monkeypatch) -> None:
+    import echos_graph.remote as remote
+
+    monkeypatch.setattr(remote, "EXCLUDE_MAX", -1)  # as if Virtuoso held many graphs of others
+    store = RemoteStore(virtuoso_store.url)
+    assert "FROM <" in store.prepare("SELECT * { ?s ?p ?o }")[1]
+    for name in ("class-counts", "graph-sizes", "countries-without-hub"):
+        assert to_rows(run_query(store, name)) == to_rows(run_query(graph, name))
 
 
 def test_large_graph_is_uploaded_in_chunks(virtuoso_empty, monkeypatch) -> None:

@@ -269,9 +269,9 @@ def remote_store(server: VirtuosoServer, **options: object):
 def reset(server: VirtuosoServer, nquads: Path | None = None) -> None:
     """Drop every graph of ours (and leftovers of uploads) from ``server``, then bulk-load ``nquads`` if given."""
     store = remote_store(server)
-    from echos_graph.remote import STAGING_PREFIX
+    from echos_graph.remote import STAGING_PREFIX, STAGING_REGISTRY
 
-    store._drop_all(store.named_graphs() + store._list_graphs(STAGING_PREFIX))
+    store._drop_all(store.named_graphs() + store._list_graphs(STAGING_PREFIX) + [STAGING_REGISTRY])
     if nquads is not None:
         server.bulk_load(nquads.parent, nquads.name, checkpoint=False)
 

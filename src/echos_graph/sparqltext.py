@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 
-__all__ = ["Token", "count_query", "expand_escaped_names", "has_dataset", "has_where", "query_form", "split_construct", "tokens", "with_dataset",
+__all__ = ["Token", "count_query", "expand_escaped_names", "has_dataset", "has_where", "names_a_graph", "query_form", "split_construct", "tokens", "with_dataset",
            "with_values"]
 
 _FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
@@ -124,6 +124,19 @@ def _dataset_position(text: str) -> int | None:
 def has_where(text: str) -> bool:
     """Return whether the query has a WHERE clause (only DESCRIBE may lack one)."""
     return _dataset_position(text) is not None
+
+
+def names_a_graph(text: str) -> bool:
+    """Return whether the query has ``GRAPH <iri>`` (or a prefixed name) rather than ``GRAPH ?variable``.
+
+    Examples
+    --------
+    >>> names_a_graph("SELECT * { GRAPH ?g { ?s ?p ?o } }"), names_a_graph("ASK { GRAPH id:graph { ?s ?p ?o } }")
+    (False, True)
+    """
+    found = list(tokens(text))
+    return any(t.is_word("GRAPH") and n + 1 < len(found) and found[n + 1].kind in ("iri", "word")
+               for n, t in enumerate(found))
 
 
 def has_dataset(text: str) -> bool:
