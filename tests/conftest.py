@@ -18,6 +18,9 @@ from echos_graph import build, open_store
 from echos_graph.resources import data_dir
 from echos_graph.store import EmbeddedStore, GraphStore
 
+#: The private Virtuoso server and the stores on it (tests/virtuoso.py).
+pytest_plugins = ["virtuoso"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
@@ -51,6 +54,14 @@ def store_copy(built_dir: Path, tmp_path: Path) -> EmbeddedStore:
     store = open_store(target)
     assert isinstance(store, EmbeddedStore)
     return store
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def writable_store(request: pytest.FixtureRequest) -> GraphStore:
+    """The built graph in a store a test may change: a private embedded copy, then Virtuoso (skipped if absent)."""
+    if request.param == "embedded":
+        return request.getfixturevalue("store_copy")
+    return request.getfixturevalue("virtuoso_store")
 
 
 @pytest.fixture()

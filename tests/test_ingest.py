@@ -1,4 +1,7 @@
-"""Ingesting sources: CORDIS exports, RDF files, SPARQL endpoints; identity, provenance, atomicity."""
+"""Ingesting sources: CORDIS exports, RDF files, SPARQL endpoints; identity, provenance, atomicity.
+
+Tests taking ``writable_store`` run on the embedded store and on Virtuoso.
+"""
 
 from __future__ import annotations
 
@@ -42,37 +45,37 @@ def dump(store) -> bytes:
 # -- CORDIS --------------------------------------------------------------------------
 
 
-def test_awkward_cordis_export_is_read_by_header_name(store_copy) -> None:
-    report = ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
+def test_awkward_cordis_export_is_read_by_header_name(writable_store) -> None:
+    report = ingest_source(writable_store, "cordis", str(AWKWARD), name="cordis-awkward")
     assert report.validation.conforms, report.validation.text()
     # The folder's README: 4 projects, 11 participations, 7 organisations, one coordinator per project.
-    counts = select(store_copy, """
+    counts = select(writable_store, """
         SELECT (COUNT(DISTINCT ?p) AS ?projects) (COUNT(DISTINCT ?part) AS ?parts) (COUNT(DISTINCT ?o) AS ?orgs)
         WHERE { GRAPH ?g { ?p eurio:hasInvolvedParty ?part . ?part eurio:isRoleOf ?o }
                 FILTER(STRSTARTS(STR(?g), "https://w3id.org/echos-graph/id/graph/cordis-awkward")) }""")
     assert counts == [{"projects": "4", "parts": "11", "orgs": "7"}]
-    coordinators = select(store_copy, """
+    coordinators = select(writable_store, """
         SELECT ?p (COUNT(?part) AS ?n) WHERE { ?p eurio:hasInvolvedParty ?part . ?part echo:role id:role\\/coordinator .
           FILTER(STRSTARTS(STR(?p), "https://w3id.org/echos-graph/id/project/1019")) } GROUP BY ?p""")
     assert sorted(r["n"] for r in coordinators) == ["1", "1", "1", "1"]
 
 
-def test_awkward_cordis_values_survive_quotes_separators_newlines_and_codes(store_copy) -> None:
-    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
-    titles = {r["t"] for r in select(store_copy, "SELECT ?t WHERE { id:project\\/101900001 dcterms:title ?t }")}
+def test_awkward_cordis_values_survive_quotes_separators_newlines_and_codes(writable_store) -> None:
+    ingest_source(writable_store, "cordis", str(AWKWARD), name="cordis-awkward")
+    titles = {r["t"] for r in select(writable_store, "SELECT ?t WHERE { id:project\\/101900001 dcterms:title ?t }")}
     assert titles == {'Synthetic "awkward" title; part one\nand part two'}
-    greek = select(store_copy, "SELECT DISTINCT ?c WHERE { id:organisation\\/pic\\/999900001 echo:country/skos:notation ?c }")
-    uk = select(store_copy, "SELECT DISTINCT ?c WHERE { id:organisation\\/pic\\/999900002 echo:country/skos:notation ?c }")
+    greek = select(writable_store, "SELECT DISTINCT ?c WHERE { id:organisation\\/pic\\/999900001 echo:country/skos:notation ?c }")
+    uk = select(writable_store, "SELECT DISTINCT ?c WHERE { id:organisation\\/pic\\/999900002 echo:country/skos:notation ?c }")
     assert (greek, uk) == ([{"c": "GR"}], [{"c": "GB"}])
-    amounts = {r["a"] for r in select(store_copy, "SELECT ?a WHERE { ?p echo:ecContribution ?a }")}
+    amounts = {r["a"] for r in select(writable_store, "SELECT ?a WHERE { ?p echo:ecContribution ?a }")}
     assert {"212500.5", "137499.25"} <= amounts
-    names = {r["n"] for r in select(store_copy, "SELECT ?n WHERE { id:organisation\\/pic\\/999900005 skos:prefLabel ?n }")}
+    names = {r["n"] for r in select(writable_store, "SELECT ?n WHERE { id:organisation\\/pic\\/999900005 skos:prefLabel ?n }")}
     assert names == {'Synthetic Foundation 00005; Patients "First"'}
 
 
-def test_cordis_activity_type_becomes_a_sector_marked_inferred(store_copy) -> None:
-    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
-    rows = select(store_copy, """
+def test_cordis_activity_type_becomes_a_sector_marked_inferred(writable_store) -> None:
+    ingest_source(writable_store, "cordis", str(AWKWARD), name="cordis-awkward")
+    rows = select(writable_store, """
         SELECT ?type ?sector ?status WHERE {
           ?o echo:cordisActivityType/skos:notation ?type .
           GRAPH ?g { ?o org:classification ?s } ?s skos:notation ?sector . ?g echo:verificationStatus ?status
@@ -107,12 +110,12 @@ def test_cordis_zip_as_downloaded_gives_the_same_facts_as_the_folder(tmp_path: P
     ("empty-organization", "organization.csv", "no participation"),
     ("zero-byte-file", "project.csv", "is empty"),
 ])
-def test_broken_cordis_export_fails_clearly_and_leaves_the_store_unchanged(store_copy, case, where, fragment) -> None:
-    before = dump(store_copy)
+def test_broken_cordis_export_fails_clearly_and_leaves_the_store_unchanged(writable_store, case, where, fragment) -> None:
+    before = dump(writable_store)
     with pytest.raises(DataError) as error:
-        ingest_source(store_copy, "cordis", str(BAD / case))
+        ingest_source(writable_store, "cordis", str(BAD / case))
     assert where in str(error.value) and fragment in str(error.value)
-    assert dump(store_copy) == before
+    assert dump(writable_store) == before
 
 
 def test_broken_export_through_the_command_exits_2_without_a_traceback(runner, store_copy) -> None:
@@ -144,35 +147,35 @@ def _cordis_with_a_bundled_organisation(tmp_path: Path) -> Path:
     return folder
 
 
-def test_organisation_known_from_another_source_is_one_node_and_the_match_is_recorded(store_copy, tmp_path) -> None:
-    report = ingest_source(store_copy, "cordis", str(_cordis_with_a_bundled_organisation(tmp_path)), name="cordis-m")
+def test_organisation_known_from_another_source_is_one_node_and_the_match_is_recorded(writable_store, tmp_path) -> None:
+    report = ingest_source(writable_store, "cordis", str(_cordis_with_a_bundled_organisation(tmp_path)), name="cordis-m")
     assert report.matches == 1
     sintef = id_iri("organisation", "NO", "sintef")
-    assert select(store_copy, f"SELECT ?pic WHERE {{ <{sintef}> echo:pic ?pic }}") == [{"pic": "999900004"}]
-    assert len(select(store_copy, f"SELECT ?n WHERE {{ <{sintef}> skos:prefLabel ?n }}")) == 1
-    match = select(store_copy, f"SELECT ?rule ?key WHERE {{ ?m a echo:IdentityMatch ; echo:matchedOrganisation <{sintef}> ;"
+    assert select(writable_store, f"SELECT ?pic WHERE {{ <{sintef}> echo:pic ?pic }}") == [{"pic": "999900004"}]
+    assert len(select(writable_store, f"SELECT ?n WHERE {{ <{sintef}> skos:prefLabel ?n }}")) == 1
+    match = select(writable_store, f"SELECT ?rule ?key WHERE {{ ?m a echo:IdentityMatch ; echo:matchedOrganisation <{sintef}> ;"
                                " echo:matchRule ?rule ; echo:matchKey ?key }")
     assert match == [{"rule": "name-country", "key": "NO/sintef"}]
-    assert select(store_copy, 'SELECT ?o WHERE { ?o echo:pic "999900004" }') == [{"o": sintef}]
+    assert select(writable_store, 'SELECT ?o WHERE { ?o echo:pic "999900004" }') == [{"o": sintef}]
 
 
-def test_reingest_gives_the_same_iris_and_replaces_only_its_own_graphs(store_copy) -> None:
-    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
-    first = dump(store_copy)
-    bundled_before = [g for g in store_copy.named_graphs() if "/graph/bundled" in g]
-    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
-    second = dump(store_copy)
+def test_reingest_gives_the_same_iris_and_replaces_only_its_own_graphs(writable_store) -> None:
+    ingest_source(writable_store, "cordis", str(AWKWARD), name="cordis-awkward")
+    first = dump(writable_store)
+    bundled_before = [g for g in writable_store.named_graphs() if "/graph/bundled" in g]
+    ingest_source(writable_store, "cordis", str(AWKWARD), name="cordis-awkward")
+    second = dump(writable_store)
     times = (b"startedAtTime", b"endedAtTime")
     strip = lambda d: [line for line in d.splitlines() if not any(t in line for t in times)]  # noqa: E731
     assert strip(first) == strip(second)
-    assert [g for g in store_copy.named_graphs() if "/graph/bundled" in g] == bundled_before
+    assert [g for g in writable_store.named_graphs() if "/graph/bundled" in g] == bundled_before
 
 
-def test_every_ingested_fact_can_be_traced_to_its_source(store_copy) -> None:
-    ingest_source(store_copy, "cordis", str(AWKWARD), name="cordis-awkward")
-    rows = to_rows(run_query(store_copy, "fact-provenance", {"subject": "id:project/101900001"}))[1]
+def test_every_ingested_fact_can_be_traced_to_its_source(writable_store) -> None:
+    ingest_source(writable_store, "cordis", str(AWKWARD), name="cordis-awkward")
+    rows = to_rows(run_query(writable_store, "fact-provenance", {"subject": "id:project/101900001"}))[1]
     assert rows and all(r[3] == "id:verification/confirmed" for r in rows if r[1] == "dcterms:title")
-    source = select(store_copy, """SELECT ?checksum ?bytes ?records WHERE { id:graph\\/cordis-awkward prov:wasDerivedFrom ?f .
+    source = select(writable_store, """SELECT ?checksum ?bytes ?records WHERE { id:graph\\/cordis-awkward prov:wasDerivedFrom ?f .
         ?f dcterms:title "organization.csv" ; echo:checksum ?checksum ; dcat:byteSize ?bytes ; echo:recordCount ?records }""")
     assert source[0]["records"] == "11" and source[0]["checksum"].startswith("sha256:")
 
@@ -201,37 +204,37 @@ RDF_TTL = """@prefix echo: <https://w3id.org/echos-graph/ontology#> .
 @pytest.mark.parametrize("suffix,fmt", [(".ttl", ox.RdfFormat.TURTLE), (".nq", ox.RdfFormat.N_QUADS),
                                         (".trig", ox.RdfFormat.TRIG), (".jsonld", ox.RdfFormat.JSON_LD),
                                         (".rdf", ox.RdfFormat.RDF_XML), (".nt", ox.RdfFormat.N_TRIPLES)])
-def test_rdf_file_in_every_syntax_is_merged_and_matched(store_copy, tmp_path: Path, suffix, fmt) -> None:
+def test_rdf_file_in_every_syntax_is_merged_and_matched(writable_store, tmp_path: Path, suffix, fmt) -> None:
     quads = list(ox.parse(RDF_TTL, format=ox.RdfFormat.TURTLE))
     path = tmp_path / f"partners{suffix}"
     if fmt.supports_datasets:
         quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("https://example.org/g")) for q in quads]
     path.write_bytes(ox.serialize(quads if fmt.supports_datasets else [ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=fmt))
-    report = ingest_source(store_copy, "rdf", str(path), name="rdf-partners", options={"verification": "probable"})
+    report = ingest_source(writable_store, "rdf", str(path), name="rdf-partners", options={"verification": "probable"})
     assert report.validation.conforms and report.matches == 1
     occ = id_iri("organisation", "NO", "oslo-cancer-cluster")
-    assert select(store_copy, f"SELECT ?s WHERE {{ <{occ}> org:classification ?s }}")
-    assert len(select(store_copy, f"SELECT ?n WHERE {{ <{occ}> skos:prefLabel ?n }}")) == 1
-    assert bool(store_copy.query("ASK { <https://example.org/org/new> a echo:Organisation }"))
+    assert select(writable_store, f"SELECT ?s WHERE {{ <{occ}> org:classification ?s }}")
+    assert len(select(writable_store, f"SELECT ?n WHERE {{ <{occ}> skos:prefLabel ?n }}")) == 1
+    assert bool(writable_store.query("ASK { <https://example.org/org/new> a echo:Organisation }"))
 
 
-def test_rdf_syntax_error_names_the_file_and_position(store_copy, tmp_path: Path) -> None:
+def test_rdf_syntax_error_names_the_file_and_position(writable_store, tmp_path: Path) -> None:
     path = tmp_path / "broken.ttl"
     path.write_text("@prefix ex: <http://e/> .\nex:a ex:b .\n")
-    before = dump(store_copy)
+    before = dump(writable_store)
     with pytest.raises(DataError, match=r"broken\.ttl.*not valid"):
-        ingest_source(store_copy, "rdf", str(path))
-    assert dump(store_copy) == before
+        ingest_source(writable_store, "rdf", str(path))
+    assert dump(writable_store) == before
 
 
-def test_rdf_that_breaks_the_shapes_is_refused_with_a_report(store_copy, tmp_path: Path) -> None:
+def test_rdf_that_breaks_the_shapes_is_refused_with_a_report(writable_store, tmp_path: Path) -> None:
     path = tmp_path / "nameless.ttl"
     path.write_text("<https://example.org/x> a <https://w3id.org/echos-graph/ontology#Organisation> .\n")
-    before = dump(store_copy)
+    before = dump(writable_store)
     with pytest.raises(NotConformingError) as error:
-        ingest_source(store_copy, "rdf", str(path))
+        ingest_source(writable_store, "rdf", str(path))
     assert "https://example.org/x" in error.value.report.text()
-    assert dump(store_copy) == before
+    assert dump(writable_store) == before
 
 
 def test_xml_external_entities_are_never_read(store_copy, tmp_path: Path) -> None:

@@ -87,13 +87,13 @@ def values(store, subject: str, predicate: object) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_template_example_row_ingests_into_the_bundled_graph_and_conforms(store_copy, tmp_path, fmt) -> None:
+def test_template_example_row_ingests_into_the_bundled_graph_and_conforms(writable_store, tmp_path, fmt) -> None:
     path = write_template(tmp_path / "hub-norway", fmt)
-    report = ingest_source(store_copy, "stakeholders", str(path))
+    report = ingest_source(writable_store, "stakeholders", str(path))
     assert report.validation.conforms
     assert (report.records, report.matches) == (1, 1)
     occ = id_iri("organisation", "NO", "oslo-cancer-cluster")
-    assert values(store_copy, occ, SKOS.prefLabel) == ["Oslo Cancer Cluster"]
+    assert values(writable_store, occ, SKOS.prefLabel) == ["Oslo Cancer Cluster"]
 
 
 def test_template_columns_are_the_spreadsheet_columns(tmp_path) -> None:
@@ -128,14 +128,14 @@ def test_every_sector_is_documented_with_its_label() -> None:
 # -- identity and merging ----------------------------------------------------------------------
 
 
-def test_organisation_of_the_bundled_data_is_matched_and_gets_no_second_name(store_copy, tmp_path) -> None:
+def test_organisation_of_the_bundled_data_is_matched_and_gets_no_second_name(writable_store, tmp_path) -> None:
     path = write_csv(tmp_path / "hub.csv", [row(organisation_name="SINTEF", sector="RES", hub_country="NO",
                                                 hub_role="hub-member")])
-    report = ingest_source(store_copy, "stakeholders", str(path))
+    report = ingest_source(writable_store, "stakeholders", str(path))
     assert report.matches == 1
-    assert values(store_copy, SINTEF, SKOS.prefLabel) == ["SINTEF"]
-    assert values(store_copy, SINTEF, ECHO.country) == [id_iri("country", "NO")]
-    assert values(store_copy, id_iri("membership", "NO", "NO/sintef", "hub-member"), ORG.member) == [SINTEF]
+    assert values(writable_store, SINTEF, SKOS.prefLabel) == ["SINTEF"]
+    assert values(writable_store, SINTEF, ECHO.country) == [id_iri("country", "NO")]
+    assert values(writable_store, id_iri("membership", "NO", "NO/sintef", "hub-member"), ORG.member) == [SINTEF]
 
 
 def test_organisation_named_by_an_alternative_name_is_matched_and_keeps_its_name(store_copy, tmp_path) -> None:

@@ -1,4 +1,8 @@
-"""The store: locations, atomic transactions, generations, locking, crash safety."""
+"""The store: locations, atomic transactions, generations, locking, crash safety.
+
+The transaction tests run on every backend: memory, embedded, and Virtuoso
+through the remote store.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,14 @@ def quad(n: int, graph: str = G) -> ox.Quad:
 
 def count(store) -> int:
     return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
+
+
+@pytest.fixture(params=["memory:", "disk", "virtuoso"])
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path):
+    """An empty store of each kind: in memory, embedded on disk, and Virtuoso (skipped where it is absent)."""
+    if request.param == "virtuoso":
+        return request.getfixturevalue("virtuoso_empty")
+    return open_store(tmp_path / "g" if request.param == "disk" else request.param)
 
 
 def test_open_store_picks_the_backend_from_the_location(tmp_path: Path) -> None:
@@ -51,9 +63,8 @@ def test_folder_with_foreign_content_is_refused(tmp_path: Path) -> None:
         open_store(tmp_path)
 
 
-@pytest.mark.parametrize("location", ["memory:", "disk"])
-def test_transaction_publishes_on_success(location: str, tmp_path: Path) -> None:
-    store = open_store(tmp_path / "g" if location == "disk" else location)
+def test_transaction_publishes_on_success(empty_store) -> None:
+    store = empty_store
     assert store.is_empty()
     with store.transaction() as tx:
         tx.add([quad(1), quad(2)])
@@ -63,9 +74,8 @@ def test_transaction_publishes_on_success(location: str, tmp_path: Path) -> None
     assert store.named_graphs() == [G]
 
 
-@pytest.mark.parametrize("location", ["memory:", "disk"])
-def test_failed_transaction_changes_nothing(location: str, tmp_path: Path) -> None:
-    store = open_store(tmp_path / "g" if location == "disk" else location)
+def test_failed_transaction_changes_nothing(empty_store) -> None:
+    store = empty_store
     with store.transaction() as tx:
         tx.add([quad(1)])
     with pytest.raises(RuntimeError):
@@ -77,8 +87,8 @@ def test_failed_transaction_changes_nothing(location: str, tmp_path: Path) -> No
     assert store.named_graphs() == [G]
 
 
-def test_replace_graph_swaps_the_content_of_one_graph_only(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "g")
+def test_replace_graph_swaps_the_content_of_one_graph_only(empty_store) -> None:
+    store = empty_store
     with store.transaction() as tx:
         tx.add([quad(1), quad(2), quad(3, G + "/keep")])
     with store.transaction() as tx:
@@ -88,8 +98,8 @@ def test_replace_graph_swaps_the_content_of_one_graph_only(tmp_path: Path) -> No
     assert count(store) == 2
 
 
-def test_drop_graphs_under_removes_a_source_and_its_evidence_graphs(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "g")
+def test_drop_graphs_under_removes_a_source_and_its_evidence_graphs(empty_store) -> None:
+    store = empty_store
     with store.transaction() as tx:
         tx.add([quad(1, G), quad(2, G + "/a"), quad(3, G + "x")])
         assert tx.drop_graphs_under(G) == [G, G + "/a"]

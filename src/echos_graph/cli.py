@@ -53,21 +53,51 @@ class _Group(click.Group):
             ctx.exit(StoreError.exit_code)
 
 
-store_option = click.option(
-    "--store",
-    "location",
-    envvar="ECHOS_GRAPH_STORE",
-    default="var/graph",
-    show_default=True,
-    help="A store folder, 'memory:' or an http(s):// SPARQL endpoint (env ECHOS_GRAPH_STORE).",
-)
+_REMOTE = "echos_graph.remote"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Keep a remote-store option for :func:`_open` (the commands need not pass it along)."""
+    ctx.meta.setdefault(_REMOTE, {})[param.name] = value
+    return value
+
+
+def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --store and the options of a remote store (--update-url, --gsp-url, --store-user) to a command."""
+    options = [
+        click.option("--store", "location", envvar="ECHOS_GRAPH_STORE", default="var/graph", show_default=True,
+                     help="A store folder, 'memory:' or an http(s):// SPARQL query endpoint (env ECHOS_GRAPH_STORE)."),
+        click.option("--update-url", envvar="ECHOS_GRAPH_UPDATE_URL", default=None, expose_value=False,
+                     callback=_remember, help="With an http(s) --store: its SPARQL Update endpoint "
+                     "(default: the --store URL; env ECHOS_GRAPH_UPDATE_URL)."),
+        click.option("--gsp-url", envvar="ECHOS_GRAPH_GSP_URL", default=None, expose_value=False, callback=_remember,
+                     help="With an http(s) --store: its Graph Store Protocol endpoint, for fast uploads "
+                     "(default: none, uploads go as INSERT DATA; env ECHOS_GRAPH_GSP_URL)."),
+        click.option("--store-user", envvar="ECHOS_GRAPH_STORE_USER", default=None, expose_value=False,
+                     callback=_remember, help="With an http(s) --store: the user for HTTP Basic or Digest "
+                     "authentication (env ECHOS_GRAPH_STORE_USER). The password is read from ECHOS_GRAPH_STORE_PASSWORD "
+                     "(a token from ECHOS_GRAPH_STORE_TOKEN), never from the command line."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _remote_options() -> dict[str, Any]:
+    """Return the remote-store options given to the running command."""
+    from .httpclient import Credentials
+
+    ctx = click.get_current_context(silent=True)
+    given = dict(ctx.meta.get(_REMOTE, {})) if ctx is not None else {}
+    user = given.pop("store_user", None)
+    return {**given, "credentials": Credentials(user) if user else None}
 
 
 def _open(location: str, *, must_exist: bool = True) -> Any:
     """Open a store, failing with exit code 3 when it holds nothing yet."""
     from .store import open_store
 
-    store = open_store(location)
+    store = open_store(location, **_remote_options())
     if must_exist and store.is_empty():
         raise StoreError(f"the store at {location} is empty; build it first with 'echos-graph build --store {location}'")
     return store
@@ -103,10 +133,9 @@ def build(location: str, data: Path | None) -> None:
     """
     from .builder import STEPS
     from .builder import build as run_build
-    from .store import open_store
 
     with click.progressbar(length=len(STEPS), label="Building", file=sys.stderr) as bar:
-        report = run_build(open_store(location), data, progress=lambda step: bar.update(1))
+        report = run_build(_open(location, must_exist=False), data, progress=lambda step: bar.update(1))
     click.echo(
         f"Built {report.location}: {report.triples} triples in {report.graphs} named graphs "
         f"from {report.records} records; {report.validation.text()}"
@@ -159,7 +188,6 @@ def ingest(location: str, kind: str, source: str, name: str | None, verification
       echos-graph ingest sparql http://127.0.0.1:5000/sparql --query construct-hubs
     """
     from .ingest import ingest_source
-    from .store import open_store
 
     options: dict[str, Any] = {}
     if verification:
@@ -172,7 +200,7 @@ def ingest(location: str, kind: str, source: str, name: str | None, verification
         if kind != "sparql":
             raise click.UsageError("--timeout is for 'ingest sparql' only")
         options["timeout"] = timeout
-    store = open_store(location)
+    store = _open(location, must_exist=False)
     with _progress(f"Reading {kind}") as update:
         report = ingest_source(store, kind, source, name=name, allow_warnings=allow_warnings,
                                progress=update, options=options)
@@ -669,7 +697,7 @@ def serve(location: str, host: str, port: int, workers: int | None, query_timeou
     from .store import EmbeddedStore, open_store
     from .web.server import DEFAULT_WORKERS, run_server
 
-    store = open_store(location)
+    store = open_store(location, **_remote_options())
     # Only read the pointer file here: a RocksDB database opened in gunicorn's master
     # leaves its forked workers with background threads that do not exist, and their
     # writes (updates, Graph Store) would wait for them forever.
@@ -684,6 +712,12 @@ def serve(location: str, host: str, port: int, workers: int | None, query_timeou
         if not token:
             raise click.BadParameter(f"{update_token_file} is empty; put the token in it", param_hint="--update-token-file")
         settings["UPDATE_TOKEN"] = token
+    remote = _remote_options()
+    for name, key in (("UPDATE_URL", "update_url"), ("GSP_URL", "gsp_url")):
+        if remote.get(key):
+            settings[name] = remote[key]
+    if remote.get("credentials"):
+        settings["STORE_USER"] = remote["credentials"].user
     writes = "on (bearer token)" if settings.get("UPDATE_TOKEN") or os.environ.get("ECHOS_GRAPH_UPDATE_TOKEN") else "off"
     click.echo(f"Serving {location} at http://{host}:{port}/ (SPARQL endpoint: /sparql; writes {writes})", err=True)
     run_server(location, host=host, port=port, workers=workers or DEFAULT_WORKERS, timeout=query_timeout,

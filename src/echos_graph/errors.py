@@ -98,9 +98,21 @@ class StoreLockedError(StoreError):
 
 
 class RemoteError(EchosGraphError):
-    """A remote service (SPARQL endpoint, Java reasoner) failed or is missing."""
+    """A remote service (SPARQL endpoint, Java reasoner) failed or is missing.
+
+    Parameters
+    ----------
+    message : str
+        What failed and how to fix it.
+    status : int, optional
+        The HTTP status the service answered, if it answered.
+    """
 
     exit_code = 4
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message)
 
 
 class OntologyError(EchosGraphError):

@@ -69,7 +69,7 @@ def default_location() -> str:
     return os.environ.get("ECHOS_GRAPH_STORE") or DEFAULT_LOCATION
 
 
-def open_store(location: str | os.PathLike[str] | None = None, *, timeout: float = 30.0) -> GraphStore:
+def open_store(location: str | os.PathLike[str] | None = None, *, timeout: float = 30.0, **remote: Any) -> GraphStore:
     """Open the store at ``location``.
 
     Parameters
@@ -80,6 +80,10 @@ def open_store(location: str | os.PathLike[str] | None = None, *, timeout: float
         :func:`default_location`.
     timeout : float
         Seconds a remote endpoint may take to answer.
+    **remote
+        For an endpoint URL: ``update_url``, ``gsp_url`` and ``credentials``
+        of :class:`echos_graph.remote.RemoteStore` (each defaults to its
+        environment variable).  Ignored for the other locations.
 
     Returns
     -------
@@ -97,7 +101,7 @@ def open_store(location: str | os.PathLike[str] | None = None, *, timeout: float
     if re.match(r"^https?://", loc):
         from .remote import RemoteStore
 
-        return RemoteStore(loc, timeout=timeout)
+        return RemoteStore(loc, timeout=timeout, **{k: v for k, v in remote.items() if v is not None})
     if "://" in loc:
         raise StoreError(
             f"unknown store location {loc!r}: use a folder path, 'memory:' or an http(s):// SPARQL endpoint URL"

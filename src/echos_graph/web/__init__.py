@@ -28,6 +28,10 @@ SETTINGS: dict[str, tuple[Any, str]] = {
                          "Set it with ECHOS_GRAPH_UPDATE_TOKEN or serve --update-token-file, never on a command line."),
     "CORS_ORIGINS": ("*", "Origins allowed to read query results from scripts (CORS), space-separated; "
                           "'*' for any, empty for none. Writes are never opened to other origins."),
+    "UPDATE_URL": ("", "For a remote STORE: its SPARQL Update endpoint (default: the STORE URL)."),
+    "GSP_URL": ("", "For a remote STORE: its Graph Store Protocol endpoint (default: none)."),
+    "STORE_USER": ("", "For a remote STORE: the user for HTTP Basic or Digest authentication; the password comes "
+                       "from ECHOS_GRAPH_STORE_PASSWORD only."),
     "DOCS_DIR": ("var/docs", "Folder of the generated ontology documentation served at /ontology."),
     "NETWORK_MEASURES_MAX_TIES": (50_000, "Largest network (co-participation ties) whose centralities the pages "
                                           "compute on first use; beyond it, run `echos-graph analyse` to keep them."),

@@ -29,7 +29,14 @@ def get_store() -> GraphStore:
         key = (os.getpid(), location)
         store = _STORES.get(key)
         if store is None:
-            store = _STORES[key] = open_store(location, timeout=float(current_app.config["QUERY_TIMEOUT"]))
+            from ..httpclient import Credentials
+
+            config = current_app.config
+            user = config.get("STORE_USER") or None
+            store = _STORES[key] = open_store(location, timeout=float(config["QUERY_TIMEOUT"]),
+                                              update_url=config.get("UPDATE_URL") or None,
+                                              gsp_url=config.get("GSP_URL") or None,
+                                              credentials=Credentials(user) if user else None)
         store.refresh()
         g.store = store
     return g.store  # type: ignore[no-any-return]
