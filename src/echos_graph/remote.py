@@ -7,9 +7,10 @@ analyses and the web endpoint work on either backend.
 
 Reading
     Every query is scoped to *our* graphs, the named graphs under
-    ``id:graph/``: they become its ``FROM`` and ``FROM NAMED`` clauses, so a
-    server's own graphs (Virtuoso's union default graph includes its system
-    graphs) never leak into an answer.  Parameters are bound by a ``VALUES``
+    ``id:graph/``: they become its ``FROM`` and ``FROM NAMED`` clauses (on
+    Virtuoso the few other graphs are excluded by pragma instead, see
+    :meth:`RemoteStore.prepare`), so a server's own graphs (Virtuoso's union
+    default graph includes its system graphs) never leak into an answer.  Parameters are bound by a ``VALUES``
     block at the top of the ``WHERE`` group.  A ``CONSTRUCT`` is asked as the
     ``SELECT`` of its pattern and its template filled in locally, so that a
     result cut short by the server is noticed: Virtuoso stops at
@@ -23,7 +24,8 @@ Writing
     server's graphs plus the changes, in a local Oxigraph copy made on the
     first query, so the SHACL gate checks what will be published).  On commit
     the new graphs are uploaded under temporary names outside ``id:graph/``,
-    invisible to every echos-graph query, in chunks (Graph Store Protocol
+    invisible to every echos-graph query (a registry graph lists them for
+    the readers that exclude graphs rather than name them), in chunks (Graph Store Protocol
     ``POST`` of N-Triples when a GSP URL is configured, else ``INSERT DATA``);
     then one update request drops the replaced graphs and ``ADD``\\ s each
     staged graph to its real name; then the staged copies are dropped.  What
