@@ -157,9 +157,9 @@ def time_virtuoso(remote, name: str, runs: int, budget: float, *, scoped: bool =
 
 
 def _judge(entry: dict) -> dict:
-    """Add the ratio to Virtuoso's faster median and whether the goal is met."""
+    """Add the ratio to Virtuoso's faster median giving the same number of rows, and whether the goal is met."""
     e = entry["embedded"]
-    best = [v for v in (entry["virtuoso"], entry["virtuoso_unscoped"]) if "error" not in v]
+    best = [v for v in (entry["virtuoso"], entry["virtuoso_unscoped"]) if "error" not in v and v["rows"] == e.get("rows")]
     if "error" in e:
         entry["goal_met"] = False
         return entry
@@ -241,9 +241,12 @@ def _table(result: dict) -> str:
         rows = e.get("rows", "")
         if q.get("same_rows") is False:
             rows = f"{rows} / {q['virtuoso'].get('rows', '-')}"
+        unscoped = q["virtuoso_unscoped"]
+        if "rows" in unscoped and unscoped["rows"] != e.get("rows"):
+            q = {**q, "virtuoso_unscoped": {**unscoped, "p95_ms": f"{unscoped['p95_ms']} ({unscoped['rows']} rows)"}}
         lines.append(f"| {q['query']} | {rows} | {cell(e)} | {cell(q['virtuoso'])} | {cell(q['virtuoso_unscoped'])} "
                      f"| {q.get('ratio', '-')} | {'yes' if q['goal_met'] else '**no**'} |")
-    errors = [(q["query"], engine, q[engine]["error"]) for q in result["queries"]
+    errors = [(q["query"], engine, q[engine]["error"].split("\n")[0][:160]) for q in result["queries"]
               for engine in ("embedded", "virtuoso", "virtuoso_unscoped") if "error" in q[engine]]
     lines += [""] + [f"- {name}, {engine}: {error}" for name, engine, error in errors]
     return "\n".join(lines)
@@ -265,7 +268,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None,
                         help="keep the embedded store and the dump of each scale in KEEP/SCALE and reuse them")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where the JSON goes")
+    parser.add_argument("--table", type=Path, default=None,
+                        help="print the tables of an earlier JSON result (judged again) and exit")
     args = parser.parse_args(argv)
+    if args.table:
+        for result in json.loads(args.table.read_text(encoding="utf-8"))["results"]:
+            result["queries"] = [_judge(q) for q in result["queries"]]
+            print(_table(result) + "\n")
+        return 0
     reason = virtuoso_available()
     if reason:
         print(f"bench_queries: {reason}", file=sys.stderr)
