@@ -436,11 +436,11 @@ def test_a_failing_load_stops_the_ingester_and_leaves_the_store_and_no_files(sto
     monkeypatch.setattr(nquads, "CHUNK_QUADS", 7)
     loads = []
 
-    def failing_load(self, path, format):
+    def failing_load(self, path, format, **options):
         loads.append(path)
         if len(loads) == 2:
             raise OSError(28, "No space left on device")
-        return original(self, path, format)
+        return original(self, path, format, **options)
 
     original = OxigraphTransaction.load_file
     monkeypatch.setattr(OxigraphTransaction, "load_file", failing_load)

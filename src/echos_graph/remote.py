@@ -416,10 +416,10 @@ class _RemoteTransaction(Transaction):
         if self._view is not None:
             self._view.bulk_extend(items)
 
-    def load_file(self, path: Any, format: ox.RdfFormat) -> None:
-        self.staged.bulk_load(path=str(path), format=format)
+    def load_file(self, path: Any, format: ox.RdfFormat, *, trusted: bool = False) -> None:
+        self.staged.bulk_load(path=str(path), format=format, lenient=trusted)
         if self._view is not None:
-            self._view.bulk_load(path=str(path), format=format)
+            self._view.bulk_load(path=str(path), format=format, lenient=trusted)
 
     def drop_graph(self, graph: str) -> None:
         self.dropped.add(graph)

@@ -132,9 +132,14 @@ class Transaction(ABC):
     def named_graphs(self) -> list[str]:
         """Return the IRIs of the staged named graphs."""
 
-    def load_file(self, path: Path, format: ox.RdfFormat) -> None:
-        """Add the quads of an RDF file (the bulk path of large sources)."""
-        self.add(ox.parse(path=str(path), format=format))
+    def load_file(self, path: Path, format: ox.RdfFormat, *, trusted: bool = False) -> None:
+        """Add the quads of an RDF file (the bulk path of large sources).
+
+        ``trusted`` files were written by echos-graph from checked values
+        (:mod:`echos_graph.ingest.nquads`), so their IRIs need not be checked
+        again: Oxigraph's lenient parsing, about a tenth faster.
+        """
+        self.add(ox.parse(path=str(path), format=format, lenient=trusted))
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 Update on the staged data (our prefixes predeclared).
@@ -312,8 +317,8 @@ class OxigraphTransaction(Transaction):
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self.store.bulk_extend(quads)
 
-    def load_file(self, path: Path, format: ox.RdfFormat) -> None:
-        self.store.bulk_load(path=str(path), format=format)
+    def load_file(self, path: Path, format: ox.RdfFormat, *, trusted: bool = False) -> None:
+        self.store.bulk_load(path=str(path), format=format, lenient=trusted)
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)

@@ -231,6 +231,17 @@ def _projects(table: Table) -> dict[str, Row]:
     return projects
 
 
+def _resolve(identity: IdentityIndex, org: _Organisation, org_file: str) -> str:
+    """Return the IRI of ``org``: the node of its twin in another source, or its own."""
+    try:
+        return identity.resolve(OrganisationKeys(org.name, org.country, pic=org.pic))
+    except DataError as exc:
+        raise DataError(str(exc), path=org_file, line=org.line) from None
+    except ValueError:  # a name with no letter or digit gives no key
+        raise DataError(f"column 'name' has {org.name!r}, which has no Latin letters or digits; "
+                        "give the organisation's name", path=org_file, line=org.line) from None
+
+
 def read_cordis(
     location: Path,
     *,
@@ -293,67 +304,100 @@ def read_cordis(
         "ontology/sectors.ttl", display)))
     origins: dict[str, str] = {}
     organisations: dict[str, _Organisation] = {}
+    org_iris: dict[str, str] = {}
     seen: set[tuple[str, str, str]] = set()
     total = org_text.count("\n")  # an upper bound of the rows, for the progress bar
-    participations: list[tuple[str, str, str, int, str | None, int | None]] = []
-    done = 0
-    for done, row in enumerate(org_rows, start=1):
-        values = row.values
-        grant = row.need("projectID")
-        if grant not in projects:
-            raise row.fail("projectID", f"has {grant!r}, which is not an id in project.csv; "
-                           "use the two files of the same export")
-        pic = row.need("organisationID")
-        if not _PIC.match(pic):
-            raise row.fail("organisationID", f"has {pic!r}; a CORDIS organisation id (PIC) is 9 digits")
-        role = ROLES.get(row.need("role").lower())
-        if role is None:
-            raise row.fail("role", f"has {row.get('role')!r}; CORDIS roles are coordinator, participant, "
-                           "associatedPartner, thirdParty, internationalPartner")
-        key = (grant, pic, role)
-        if key in seen:
-            raise row.fail("role", f"repeats the {row.get('role')} of organisation {pic} in project {grant}; "
-                           "each participation has one row")
-        seen.add(key)
-        org = organisations.get(pic)
-        name = (values.get("name") or "").strip()
-        if org is None:
-            activity = row.get("activityType").upper()
-            if activity and activity not in schemes.cordis_sectors:
-                raise row.fail("activityType", f"has {activity!r}; use one of "
-                               f"{', '.join(sorted(schemes.cordis_sectors))}")
-            org = organisations[pic] = _Organisation(pic, row.need("name"), _country(row), row.line,
-                                                     row.get("shortName"), activity)
-        elif name and name != org.name:
-            org.names.add(name)
-        order = (values.get("order") or "").strip()
-        if order and (not order.isdigit() or int(order) < 1):
-            raise row.fail("order", f"has {order!r}; the order of a participant is a whole number from 1")
-        participations.append((grant, pic, role, row.line, _number(row, "ecContribution"),
-                               int(order) if order else None))
-        if progress is not None and done % 10000 == 0:
-            progress(done, max(total, done))
-    del org_text
-    if progress is not None:
-        progress(done, done)
-    if projects and not participations:
-        raise DataError(f"has no participation rows but project.csv lists {len(projects)} project(s); the export "
-                        "looks incomplete (every grant has at least its coordinator): download it again",
-                        path=org_file)
+    participations = done = 0
+    # Quads are written as soon as they are known, so that the store loads the first files while
+    # the rest is read: projects first, then each participation with its row, then organisations
+    # (their other names are known only at the end).
     out = NQuadsFile(on_chunk=on_chunk)
     try:
         q = out.quad
-        org_iris: dict[str, str] = {}
+        project_iris = {}
+        for grant, row in projects.items():
+            uri = id_iri("project", grant)
+            project_iris[grant] = s = iri(uri)
+            origins[uri] = f"{projects_table.file}:{row.line}"
+            title = row.need("title")
+            q(s, _TYPE, _PROJECT, facts)
+            q(s, _LABEL, literal(row.get("acronym") or title), facts)
+            q(s, _TITLE, literal(title), facts)
+            q(s, _GRANT_P, literal(grant), facts)
+            for column, prop in _DATES:
+                value = _date(row, column)
+                if value:
+                    q(s, prop, literal(value, _DATE_T), facts)
+            for column, prop in _PROJECT_FIELDS:
+                value = row.get(column)
+                if value:
+                    q(s, prop, literal(value), facts)
+        out.cut()
+        participation_base = id_iri("participation", "project") + "/"
+        # The most numerous entity: its quads are written as one block of lines each.
+        block = out.block
+        tail = f" {facts} .\n"
+        for done, row in enumerate(org_rows, start=1):
+            values = row.values
+            grant = row.need("projectID")
+            if grant not in projects:
+                raise row.fail("projectID", f"has {grant!r}, which is not an id in project.csv; "
+                               "use the two files of the same export")
+            pic = row.need("organisationID")
+            if not _PIC.match(pic):
+                raise row.fail("organisationID", f"has {pic!r}; a CORDIS organisation id (PIC) is 9 digits")
+            role = ROLES.get(row.need("role").lower())
+            if role is None:
+                raise row.fail("role", f"has {row.get('role')!r}; CORDIS roles are coordinator, participant, "
+                               "associatedPartner, thirdParty, internationalPartner")
+            key = (grant, pic, role)
+            if key in seen:
+                raise row.fail("role", f"repeats the {row.get('role')} of organisation {pic} in project {grant}; "
+                               "each participation has one row")
+            seen.add(key)
+            org = organisations.get(pic)
+            name = (values.get("name") or "").strip()
+            if org is None:
+                activity = row.get("activityType").upper()
+                if activity and activity not in schemes.cordis_sectors:
+                    raise row.fail("activityType", f"has {activity!r}; use one of "
+                                   f"{', '.join(sorted(schemes.cordis_sectors))}")
+                org = organisations[pic] = _Organisation(pic, row.need("name"), _country(row), row.line,
+                                                         row.get("shortName"), activity)
+                org_iris[pic] = _resolve(identity, org, org_file)
+            elif name and name != org.name:
+                org.names.add(name)
+            order = (values.get("order") or "").strip()
+            if order and (not order.isdigit() or int(order) < 1):
+                raise row.fail("order", f"has {order!r}; the order of a participant is a whole number from 1")
+            amount = _number(row, "ecContribution")
+            org_uri = org_iris[pic]
+            uri = f"{participation_base}{grant}/{org_uri.rsplit('/organisation/', 1)[1]}/{role}"
+            origins[uri] = f"{org_file}:{row.line}"
+            p = f"<{uri}>"
+            text = (f"{project_iris[grant]} {_INVOLVED} {p}{tail}{p} {_TYPE} {_PARTICIPATION}{tail}"
+                    f"{p} {_ROLE_OF} <{org_uri}>{tail}{p} {_ROLE} {_ROLE_IRIS[role]}{tail}")
+            n = 4
+            if amount is not None:  # digits and one '.': nothing to escape
+                text += f'{p} {_CONTRIBUTION} "{amount}"^^<{_DECIMAL}>{tail}'
+                n += 1
+            if order:
+                text += f'{p} {_ORDER} "{int(order)}"^^<{_POSITIVE}>{tail}'
+                n += 1
+            block(text, n)
+            participations += 1
+            if progress is not None and done % 10000 == 0:
+                progress(done, max(total, done))
+        del org_text
+        if progress is not None:
+            progress(done, done)
+        if projects and not participations:
+            raise DataError(f"has no participation rows but project.csv lists {len(projects)} project(s); the "
+                            "export looks incomplete (every grant has at least its coordinator): download it again",
+                            path=org_file)
         countries: set[str] = set()
         for pic, org in organisations.items():
-            try:
-                uri = identity.resolve(OrganisationKeys(org.name, org.country, pic=pic))
-            except DataError as exc:
-                raise DataError(str(exc), path=org_file, line=org.line) from None
-            except ValueError:  # a name with no letter or digit gives no key
-                raise DataError(f"column 'name' has {org.name!r}, which has no Latin letters or digits; "
-                                "give the organisation's name", path=org_file, line=org.line) from None
-            org_iris[pic] = uri
+            uri = org_iris[pic]
             origins[uri] = f"{org_file}:{org.line}"
             s = iri(uri)
             q(s, _TYPE, _ORGANISATION, facts)
@@ -375,51 +419,14 @@ def read_cordis(
             c = iri(id_iri("country", code))
             q(c, _TYPE, _COUNTRY_T, facts)
             q(c, _NOTATION, literal(code), facts)
-        project_iris = {}
-        for grant, row in projects.items():
-            uri = id_iri("project", grant)
-            project_iris[grant] = s = iri(uri)
-            origins[uri] = f"{projects_table.file}:{row.line}"
-            title = row.need("title")
-            q(s, _TYPE, _PROJECT, facts)
-            q(s, _LABEL, literal(row.get("acronym") or title), facts)
-            q(s, _TITLE, literal(title), facts)
-            q(s, _GRANT_P, literal(grant), facts)
-            for column, prop in _DATES:
-                value = _date(row, column)
-                if value:
-                    q(s, prop, literal(value, _DATE_T), facts)
-            for column, prop in _PROJECT_FIELDS:
-                value = row.get(column)
-                if value:
-                    q(s, prop, literal(value), facts)
-        participation_base = id_iri("participation", "project") + "/"
-        # The most numerous entity: its quads are written as one block of lines each.
-        block = out.block
-        tail = f" {facts} .\n"
-        for grant, pic, role, line, amount, order_value in participations:
-            org_uri = org_iris[pic]
-            uri = f"{participation_base}{grant}/{org_uri.rsplit('/organisation/', 1)[1]}/{role}"
-            origins[uri] = f"{org_file}:{line}"
-            p = f"<{uri}>"
-            text = (f"{project_iris[grant]} {_INVOLVED} {p}{tail}{p} {_TYPE} {_PARTICIPATION}{tail}"
-                    f"{p} {_ROLE_OF} <{org_uri}>{tail}{p} {_ROLE} {_ROLE_IRIS[role]}{tail}")
-            n = 4
-            if amount is not None:  # digits and one '.': nothing to escape
-                text += f'{p} {_CONTRIBUTION} "{amount}"^^<{_DECIMAL}>{tail}'
-                n += 1
-            if order_value is not None:
-                text += f'{p} {_ORDER} "{order_value}"^^<{_POSITIVE}>{tail}'
-                n += 1
-            block(text, n)
         paths = out.finish()
     except BaseException:
         out.close()
         raise
-    counts = {"project.csv": len(projects), "organization.csv": len(participations),
-              "project.json": len(projects), "organization.json": len(participations)}
+    counts = {"project.csv": len(projects), "organization.csv": participations,
+              "project.json": len(projects), "organization.json": participations}
     for name, path_read in files:
-        builder.add_file(name, path_read, counts.get(name, len(projects) + len(participations)))
+        builder.add_file(name, path_read, counts.get(name, len(projects) + participations))
     ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     catalogue = builder.catalogue(version=__version__, started=started, ended=ended, location=str(location.resolve()),
                                   matches=identity.matches.values())

@@ -46,9 +46,10 @@ def literal(value: str, datatype: str | None = None, *, lang: str | None = None)
 
 
 #: Quads per file.  Oxigraph's bulk loader holds about 1.9 GB while it loads the 2.7 million quads
-#: of the s100k benchmark in one call, and about 0.7 GB when they come in files of 700,000 (measured
-#: on this project's machine, bench/README.md), so large sources are written, and loaded, in parts.
-CHUNK_QUADS = 700_000
+#: of the s100k benchmark in one call, and about 0.75 GB when they come in files of 350,000 loaded
+#: two at a time (measured on this project's machine, bench/README.md), so large sources are
+#: written, and loaded, in parts.
+CHUNK_QUADS = 350_000
 
 
 class NQuadsFile:
@@ -91,6 +92,22 @@ class NQuadsFile:
             self._on_chunk(self.paths[-1])
         self._next = self.count + self._chunk
         self._open()
+
+    def cut(self) -> None:
+        """End the current file here (if it holds any quad) and hand it over, so a loader can start on it.
+
+        Examples
+        --------
+        >>> with NQuadsFile(chunk=5) as out:
+        ...     out.quad("<http://e/s>", "<http://e/p>", literal("1"), "<http://e/g>")
+        ...     out.cut()
+        ...     out.cut()  # nothing written since: no empty file
+        ...     out.quad("<http://e/s>", "<http://e/p>", literal("2"), "<http://e/g>")
+        ...     [len(p.read_text().splitlines()) for p in out.finish()]
+        [1, 1]
+        """
+        if self.count > self._next - self._chunk:
+            self._rotate()
 
     def quad(self, subject: str, predicate: str, obj: str, graph: str) -> None:
         """Write one quad of already-serialised terms."""
