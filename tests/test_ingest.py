@@ -159,6 +159,34 @@ def test_organisation_known_from_another_source_is_one_node_and_the_match_is_rec
     assert select(writable_store, 'SELECT ?o WHERE { ?o echo:pic "999900004" }') == [{"o": sintef}]
 
 
+def test_bundled_organisation_added_after_its_cordis_twin_is_reported_and_merged_by_a_reingest(
+        tmp_path: Path, data_copy: Path, runner) -> None:
+    # SINTEF (NO/sintef in data/organisations.csv) left out of the bundled data, then its CORDIS twin
+    # ingested, then SINTEF added back to data/: the build warns, and a re-ingest makes them one node.
+    full = {name: (data_copy / name).read_text(encoding="utf-8")
+            for name in ("organisations.csv", "hub_memberships.csv", "participations.csv")}
+    for name, text in full.items():
+        (data_copy / name).write_text("".join(line for line in text.splitlines(keepends=True)
+                                              if "NO/sintef" not in line), encoding="utf-8")
+    folder = tmp_path / "graph"
+    cordis = str(_cordis_with_a_bundled_organisation(tmp_path))
+    assert runner.invoke(cli, ["build", "--store", str(folder), "--data", str(data_copy)]).exit_code == 0
+    ingest_source(open_store(folder), "cordis", cordis, name="cordis-m")
+    for name, text in full.items():
+        (data_copy / name).write_text(text, encoding="utf-8")
+
+    result = runner.invoke(cli, ["build", "--store", str(folder), "--data", str(data_copy)])
+    assert result.exit_code == 0
+    sintef, pic_node = id_iri("organisation", "NO", "sintef"), id_iri("organisation", "pic", "999900004")
+    assert f"{sintef} = {pic_node} (same name-country: NO/sintef)" in result.stderr
+    assert "cordis-m" in result.stderr
+
+    ingest_source(open_store(folder), "cordis", cordis, name="cordis-m")
+    assert select(open_store(folder), 'SELECT ?o WHERE { ?o echo:pic "999900004" }') == [{"o": sintef}]
+    again = runner.invoke(cli, ["build", "--store", str(folder), "--data", str(data_copy)])
+    assert again.exit_code == 0 and "Warning" not in again.stderr
+
+
 def test_reingest_gives_the_same_iris_and_replaces_only_its_own_graphs(writable_store) -> None:
     ingest_source(writable_store, "cordis", str(AWKWARD), name="cordis-awkward")
     first = dump(writable_store)

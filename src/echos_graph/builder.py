@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from .errors import DataError, NotConformingError
 from .ingest.bundled import SOURCE_NAME, ingest_bundled
+from .ingest.identity import Twin, unmerged_twins
 from .namespaces import graph_iri
 from .resources import data_dir, internal_query, ontology_dir
 from .schemes import load_schemes
@@ -39,6 +40,9 @@ class BuildReport:
     triples: int
     records: int
     validation: ValidationReport
+    #: Bundled organisations that another source, ingested before they were added to data/, holds as
+    #: separate nodes; re-ingesting that source merges them (:func:`echos_graph.ingest.identity.unmerged_twins`).
+    twins: tuple[Twin, ...] = ()
 
 
 def ontology_quads(folder: Path | None = None) -> list[ox.Quad]:
@@ -112,8 +116,9 @@ def build(
                 f"the data breaks {len(report.violations)} rule(s) of ontology/shapes.ttl; nothing was written",
                 report,
             )
+        twins = tuple(unmerged_twins(tx, graph_iri(SOURCE_NAME)))
         graphs = len(tx.named_graphs())
         counted = tx.query(internal_query("count-triples"))
         triples = int(next(iter(counted))["n"].value)  # type: ignore[index,arg-type]
     step("publish")
-    return BuildReport(store.location, graphs, triples, result.records, report)
+    return BuildReport(store.location, graphs, triples, result.records, report, twins)

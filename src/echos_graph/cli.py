@@ -140,6 +140,16 @@ def build(location: str, data: Path | None) -> None:
         f"Built {report.location}: {report.triples} triples in {report.graphs} named graphs "
         f"from {report.records} records; {report.validation.text()}"
     )
+    if report.twins:
+        sources = sorted({t.other_graph.rsplit("/graph/", 1)[-1].split("/", 1)[0] for t in report.twins})
+        click.echo(f"Warning: {len(report.twins)} bundled organisation(s) stand as separate nodes of "
+                   f"{', '.join(sources)}, ingested before they were added to data/:", err=True)
+        for twin in report.twins[:10]:
+            click.echo(f"  {twin.iri} = {twin.other} (same {twin.rule}: {twin.key})", err=True)
+        if len(report.twins) > 10:
+            click.echo(f"  and {len(report.twins) - 10} more", err=True)
+        click.echo("Ingest those sources again (same command, same --name) to merge them into one node each.",
+                   err=True)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -20,7 +21,7 @@ from ..namespaces import id_iri, slug
 from ..resources import internal_query
 from ..store import GraphStore
 
-__all__ = ["IdentityIndex", "Match", "OrganisationKeys", "ror_key"]
+__all__ = ["IdentityIndex", "Match", "OrganisationKeys", "Twin", "ror_key", "unmerged_twins"]
 
 _PIC = re.compile(r"^\d{9}$")
 _ROR = re.compile(r"^(?:https?://ror\.org/)?(0[a-z0-9]{6}\d{2})$")
@@ -79,25 +80,23 @@ class IdentityIndex:
         index = cls()
         if store is None or store.is_empty():
             return index
-        result = store.query(internal_query("organisation-keys"))
-        assert isinstance(result, ox.QuerySolutions)
-        for row in result:
+        for row in _key_rows(store):
             graph = row["g"].value  # type: ignore[union-attr]
-            if exclude and (graph == exclude or graph.startswith(exclude + "/")):
-                continue
-            org = row["org"].value  # type: ignore[union-attr]
-            index.existing.add(org)
-            if row["pic"] is not None:
-                index.by_pic.setdefault(row["pic"].value, org)  # type: ignore[union-attr]
-            if row["ror"] is not None:
-                ror = row["ror"].value  # type: ignore[union-attr]
-                index.by_ror.setdefault(ror_key(ror) or ror, org)
-            if row["name"] is not None and row["country"] is not None:
-                keys = OrganisationKeys(row["name"].value, row["country"].value)  # type: ignore[union-attr]
-                with_slug = keys.name_key() if re.search(r"[A-Za-z0-9]", keys.name) else None
-                if with_slug:
-                    index.by_name.setdefault(with_slug, org)
+            if not (exclude and (graph == exclude or graph.startswith(exclude + "/"))):
+                index._index_row(row)
         return index
+
+    def _index_row(self, row: ox.QuerySolution) -> None:
+        """Index one row of the ``organisation-keys`` query."""
+        org = row["org"].value  # type: ignore[union-attr]
+        self.existing.add(org)
+        if row["pic"] is not None:
+            self.by_pic.setdefault(row["pic"].value, org)  # type: ignore[union-attr]
+        if row["ror"] is not None:
+            ror = row["ror"].value  # type: ignore[union-attr]
+            self.by_ror.setdefault(ror_key(ror) or ror, org)
+        if (key := _name_key(row)) is not None:
+            self.by_name.setdefault(key, org)
 
     def resolve(self, keys: OrganisationKeys) -> str:
         """Return the IRI for an organisation of the new source, matching or minting it.
@@ -138,3 +137,71 @@ class IdentityIndex:
         if keys.ror:
             self.by_ror.setdefault(keys.ror, iri)
         self.by_name.setdefault(name_key, iri)
+
+
+def _key_rows(store: Any) -> ox.QuerySolutions:
+    """Run the ``organisation-keys`` query on a store or a transaction."""
+    result = store.query(internal_query("organisation-keys"))
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def _name_key(row: ox.QuerySolution) -> str | None:
+    """Return the name-and-country key of a row of ``organisation-keys``, or None without both (or letters)."""
+    if row["name"] is None or row["country"] is None:
+        return None
+    keys = OrganisationKeys(row["name"].value, row["country"].value)  # type: ignore[union-attr]
+    return keys.name_key() if re.search(r"[A-Za-z0-9]", keys.name) else None
+
+
+@dataclass(frozen=True)
+class Twin:
+    """An organisation of one source that another source holds as a separate node with the same keys."""
+
+    iri: str
+    other: str
+    other_graph: str
+    rule: str
+    key: str
+
+
+def unmerged_twins(store: Any, source: str) -> list[Twin]:
+    """Return the organisations of ``source`` that match a separate node of another source.
+
+    Identity matching runs when a source is ingested, against what the store
+    holds then; an organisation added later to an earlier source (the
+    bundled data, say) is not merged into the node a later source already
+    made for it.  Re-ingesting that later source merges them.
+
+    Parameters
+    ----------
+    store : GraphStore or Transaction
+        Where to look.
+    source : str
+        The catalogue graph IRI of the source whose organisations are checked.
+
+    Returns
+    -------
+    list of Twin
+        Sorted by IRI; each with the rule (``ror``, ``name-country``) and key that match.
+    """
+    others = IdentityIndex()
+    graph_of: dict[str, str] = {}
+    ours: dict[str, list[ox.QuerySolution]] = {}
+    for row in _key_rows(store):
+        graph, org = row["g"].value, row["org"].value  # type: ignore[union-attr]
+        if graph == source or graph.startswith(source + "/"):
+            ours.setdefault(org, []).append(row)
+        else:
+            others._index_row(row)
+            graph_of.setdefault(org, graph)
+    found: dict[str, Twin] = {}
+    for org, rows in ours.items():
+        for row in rows:
+            candidates = [("ror", others.by_ror, ror_key(row["ror"].value) if row["ror"] is not None else None),
+                          ("name-country", others.by_name, _name_key(row))]
+            for rule, table, key in candidates:
+                other = table.get(key) if key else None
+                if other is not None and other != org and other not in ours and org not in found:
+                    found[org] = Twin(org, other, graph_of[other], rule, key)  # type: ignore[arg-type]
+    return [found[org] for org in sorted(found)]
