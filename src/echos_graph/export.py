@@ -12,7 +12,17 @@
 
 Labels are text everywhere: XML writers escape them, characters XML cannot
 hold are dropped, and VOSviewer's description (which VOSviewer reads as
-HTML) is escaped.
+HTML) is escaped. The CSV files are made for spreadsheets, so a text cell
+that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) gets a leading apostrophe, as the
+OWASP guidance on CSV injection advises [1]_: ``=HYPERLINK(...)`` is written
+``'=HYPERLINK(...)`` and shown as text. Numbers are left as they are. SPARQL
+results in CSV or TSV (``/sparql``, ``echos-graph query --format csv``) are
+not touched: they follow the SPARQL 1.1 result formats, for programs.
+
+References
+----------
+.. [1] OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection
 """
 
 from __future__ import annotations
@@ -36,7 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .analysis.explorer import ExplorerFilter
 
-__all__ = ["NETWORK_FORMATS", "export_network", "export_store", "write_network"]
+__all__ = ["FORMULA_STARTS", "NETWORK_FORMATS", "export_network", "export_store", "neutralise_formula",
+           "write_network"]
 
 #: Network export formats: name -> (file suffix, media type).
 NETWORK_FORMATS: dict[str, tuple[str, str]] = {
@@ -196,12 +207,31 @@ def _graphml(G: nx.Graph) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    r"""Return a text cell that a spreadsheet would read as a formula with a leading apostrophe; others unchanged.
+
+    Examples
+    --------
+    >>> neutralise_formula('=HYPERLINK("http://example.org","x")')
+    '\'=HYPERLINK("http://example.org","x")'
+    >>> neutralise_formula("-0.5"), neutralise_formula(-0.5), neutralise_formula("Oslo")
+    ("'-0.5", -0.5, 'Oslo')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(header: list[str], rows: Any) -> bytes:
-    """Write rows as CSV (RFC 4180 quoting, UTF-8)."""
+    """Write rows as CSV for spreadsheets (RFC 4180 quoting, UTF-8, formulas neutralised)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise_formula(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 
