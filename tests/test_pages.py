@@ -253,3 +253,23 @@ def test_a_warmed_up_worker_serves_hub_pages_without_reading_the_network_again(s
 
     monkeypatch.setattr(db, "load_network", refuse)
     assert "Cancer Mission Hub Norway" in get(app.test_client(), "/id/hub/NO")
+
+
+def test_a_worker_keeps_pictures_within_its_byte_bound_and_keeps_the_network(store_copy, tmp_path,
+                                                                             monkeypatch) -> None:
+    # A crawler walking every organisation page made each worker keep every ego-network picture
+    # (docs/RELIABILITY.md, "Load held"); the pictures are now bounded in bytes, least recently used out.
+    from echos_graph.web import db
+
+    app = create_app({"TESTING": True, "STORE": store_copy.location, "DOCS_DIR": str(tmp_path / "docs")})
+    monkeypatch.setattr(db, "_MAX_BYTES_PER_GENERATION", 10_000)
+    with app.test_request_context("/"):
+        network = db.get_network()
+        for n in range(50):
+            assert db.cached(("picture", n), lambda store: b"x" * 3_000) == b"x" * 3_000
+            db.cached(("picture", 0), lambda store: pytest.fail("the most recently used picture was dropped"))
+        values = db._DERIVED[(db.get_store().location, db.generation())]
+        pictures = [k for k in values if isinstance(k, tuple)]
+        assert sum(len(values[k]) for k in pictures) <= 10_000
+        assert ("picture", 0) in pictures and ("picture", 49) in pictures and ("picture", 1) not in pictures
+        assert db.get_network() is network  # never dropped for pictures

@@ -16,8 +16,11 @@ __all__ = ["cached", "generation", "get_network", "get_store", "init_app", "warm
 _STORES: dict[tuple[int, str], GraphStore] = {}
 #: (store location, generation) -> {kind: value}: what was derived from one published generation.
 _DERIVED: dict[tuple[str, str], dict[Hashable, Any]] = {}
-#: Most values kept per generation (hub pictures, per-hub results ...).
+#: Most values of the many kinds (a tuple kind: one per hub, organisation ...) kept per generation, and
+#: most bytes of pictures among them: the least recently used go first.  Without a bound by bytes a
+#: worker kept every organisation's ego-network picture it ever drew (docs/RELIABILITY.md, "Load held").
 _MAX_PER_GENERATION = 1024
+_MAX_BYTES_PER_GENERATION = 16 * 1024 * 1024
 
 T = TypeVar("T")
 
@@ -59,6 +62,9 @@ def cached(kind: Hashable, compute: Callable[[GraphStore], T]) -> T:
     then dropped. A store without generations (in memory, remote) is asked
     every time. A None result is not kept: it means "not available yet"
     (network measures nobody has computed), so the next request asks again.
+    Values of a tuple kind (one per hub, per organisation ...) are bounded in
+    number and in bytes per worker, least recently used first out; the
+    others (the network, the summary) stay for the generation.
     """
     store = get_store()
     current = generation()
@@ -70,14 +76,29 @@ def cached(kind: Hashable, compute: Callable[[GraphStore], T]) -> T:
         for old in [k for k in _DERIVED if k[0] == store.location]:
             del _DERIVED[old]
         values = _DERIVED[key] = {}
-    if kind not in values:
-        if len(values) >= _MAX_PER_GENERATION:
-            values.pop(next(iter(values)))
+    if kind in values:
+        value = values[kind]
+        values.pop(kind, None)  # and put back last: the most recently used
+    else:
         value = compute(store)
         if value is None:
             return value
-        values[kind] = value
-    return values[kind]  # type: ignore[no-any-return]
+        if isinstance(kind, tuple):
+            _make_room(values, len(value) if isinstance(value, (bytes, str)) else 0)
+    values[kind] = value
+    return value  # type: ignore[no-any-return]
+
+
+def _make_room(values: dict[Hashable, Any], size: int) -> None:
+    """Drop the least recently used values of tuple kinds until one more of ``size`` bytes fits the bounds."""
+    many = [k for k in values if isinstance(k, tuple)]
+    used = sum(len(values[k]) for k in many if isinstance(values[k], (bytes, str)))
+    for oldest in many:
+        if len(many) < _MAX_PER_GENERATION and used + size <= _MAX_BYTES_PER_GENERATION:
+            break
+        gone = values.pop(oldest)
+        many = many[1:]
+        used -= len(gone) if isinstance(gone, (bytes, str)) else 0
 
 
 def get_network() -> Network:
