@@ -6,7 +6,8 @@ runs the command in fresh processes, each with its own analysis cache folder
 (``ECHOS_GRAPH_CACHE``), in this order:
 
 1. ``old-cold``: the code of ``--baseline`` (a git revision, default
-   ``main``; its ``src/`` is extracted with ``git archive``) with an empty
+   ``main``; its ``src/``, ``queries/``, ``ontology/`` and ``data/`` are
+   extracted with ``git archive``) with an empty
    cache: the baseline of the same run;
 2. ``cold``: this checkout's code with an empty cache (it reads the network
    out of the store, then writes the cache);
@@ -56,8 +57,9 @@ GOAL_SECONDS = 2.0
 
 
 def _extract_src(revision: str, into: Path) -> Path:
-    """Write the ``src/`` of git ``revision`` into ``into`` and return the folder to put on PYTHONPATH."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", revision, "src"],
+    """Write the ``src/`` of git ``revision`` (with the resources it reads) into ``into``; return what goes on PYTHONPATH."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", revision,
+                              "src", "queries", "ontology", "data", "pyproject.toml"],
                              check=True, capture_output=True).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     head_rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], check=True,
                               capture_output=True, text=True).stdout.strip()
     results: dict[str, object] = {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": f"echos-graph gaps --hub {args.hub} --recommend --format json --store STORE",
         "baseline": baseline_rev, "head": head_rev, "repeat": args.repeat,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
