@@ -208,3 +208,44 @@ def test_co_participation_graph_of_the_bundled_data_joins_the_echos_partners(gra
     # ECHoS has 18 participants, so two of them get 1/17 from it and share nothing else.
     assert G.edges[sintef, ocr]["newman"] == pytest.approx(1 / 17)
     assert G.number_of_nodes() == len(net.organisations)
+
+
+# -- reading the edges in a second thread changes nothing ---------------------------
+
+def _recommendations_json(net: Network) -> str:
+    """Return every hub's gaps and recommendations as the JSON ``gaps --recommend --format json`` prints."""
+    import json
+
+    from echos_graph.analysis import hub_gaps, recommend
+
+    return json.dumps([[g.to_dict() for g in hub_gaps(net, hub=hub)] + [r.to_dict() for r in recommend(net, hub)]
+                       for hub in sorted(net.hubs)], ensure_ascii=False)
+
+
+def test_reading_the_edges_in_a_second_thread_gives_the_same_network_on_the_bundled_data(graph) -> None:
+    # The reference is the same saved queries read one after the other, as before the thread existed.
+    reference = projection._query_network(graph, concurrent=False)
+    threaded = projection._query_network(graph)
+    assert projection._to_plain(threaded) == projection._to_plain(reference)
+    assert list(threaded.participations) == list(reference.participations)  # the same order too
+    assert _recommendations_json(threaded) == _recommendations_json(reference)
+
+
+def test_reading_the_edges_in_a_second_thread_gives_the_same_network_on_a_generated_export(store_copy, tmp_path) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from echos_graph.ingest.publish import ingest_source
+
+    repo = Path(__file__).resolve().parents[1]
+    export = tmp_path / "s1k"
+    subprocess.run([sys.executable, str(repo / "bench" / "generate_cordis.py"), "--scale", "s1k", "--out", str(export)],
+                   check=True, capture_output=True, timeout=120)
+    ingest_source(store_copy, "cordis", str(export))
+    reference = projection._query_network(store_copy, concurrent=False)
+    threaded = projection._query_network(store_copy)
+    # bench/generate_cordis.py at s1k writes 1,000 organisations, all in at least one project.
+    assert sum(1 for org in reference.organisations if "/organisation/pic/" in org) == 1000
+    assert projection._to_plain(threaded) == projection._to_plain(reference)
+    assert _recommendations_json(threaded) == _recommendations_json(reference)
