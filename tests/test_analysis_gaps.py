@@ -168,3 +168,13 @@ def test_countries_without_hub_are_those_of_the_saved_query(graph, bundled) -> N
     belgium = next(c for c in found if c.code == "BE")
     # organisations.csv: Sciensano (GOV), European Cancer Organisation and OECI (NGO).
     assert (belgium.organisations, belgium.sectors, belgium.status) == (3, ("GOV", "NGO"), "eu-member-state")
+
+
+def test_csv_reports_neutralise_text_a_spreadsheet_would_run_as_a_formula_and_keep_numbers() -> None:
+    # OWASP, "CSV Injection": a text cell starting with = + - @ tab or CR gets a leading apostrophe.
+    from echos_graph.analysis.formatting import render_rows
+
+    rows = [{"organisation": '=HYPERLINK("http://example.org","x")', "name": "@SUM(A1)", "ei_index": -0.25,
+             "country": "NO"}]
+    lines = render_rows(rows, "csv").splitlines()
+    assert lines[1] == '"\'=HYPERLINK(""http://example.org"",""x"")",\'@SUM(A1),-0.250,NO'

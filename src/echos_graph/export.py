@@ -37,6 +37,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from .analysis.formatting import FORMULA_STARTS, neutralise_formula
 from .errors import DataError
 from .results import GRAPH_FORMATS
 from .store import GraphStore
@@ -205,25 +206,6 @@ def _graphml(G: nx.Graph) -> bytes:
         out.append("</edge>\n")
     out.append("</graph>\n</graphml>\n")
     return "".join(out).encode("utf-8")
-
-
-#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: object) -> object:
-    r"""Return a text cell that a spreadsheet would read as a formula with a leading apostrophe; others unchanged.
-
-    Examples
-    --------
-    >>> neutralise_formula('=HYPERLINK("http://example.org","x")')
-    '\'=HYPERLINK("http://example.org","x")'
-    >>> neutralise_formula("-0.5"), neutralise_formula(-0.5), neutralise_formula("Oslo")
-    ("'-0.5", -0.5, 'Oslo')
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv(header: list[str], rows: Any) -> bytes:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from ..errors import DataError
 
-__all__ = ["FORMATS", "Reportable", "format_value", "render", "render_rows"]
+__all__ = ["FORMATS", "FORMULA_STARTS", "Reportable", "format_value", "neutralise_formula", "render", "render_rows"]
 
 #: The output formats of :func:`render`.
 FORMATS = ("table", "json", "csv", "md")
@@ -49,6 +49,25 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    r"""Return a text cell that a spreadsheet would read as a formula with a leading apostrophe; others unchanged.
+
+    Examples
+    --------
+    >>> neutralise_formula('=HYPERLINK("http://example.org","x")')
+    '\'=HYPERLINK("http://example.org","x")'
+    >>> neutralise_formula("-0.5"), neutralise_formula(-0.5), neutralise_formula("Oslo")
+    ("'-0.5", -0.5, 'Oslo')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def render_rows(rows: Sequence[Mapping[str, Any]], fmt: str = "table", *, max_width: int = 70) -> str:
     """Write flat rows as ``table``, ``csv``, ``md`` or ``json`` (a list of objects).
 
@@ -79,11 +98,12 @@ def render_rows(rows: Sequence[Mapping[str, Any]], fmt: str = "table", *, max_wi
         return json.dumps([dict(r) for r in rows], indent=2, ensure_ascii=False, default=str)
     columns = list(rows[0]) if rows else []
     cells = [[format_value(row.get(c)) for c in columns] for row in rows]
-    if fmt == "csv":
+    if fmt == "csv":  # for spreadsheets: text that would read as a formula is neutralised, numbers kept
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(cells)
+        writer.writerows([neutralise_formula(cell) if isinstance(row.get(c), str) else cell
+                          for c, cell in zip(columns, line)] for row, line in zip(rows, cells))
         return out.getvalue().rstrip("\n")
     if fmt == "md":
         def esc(text: str) -> str:
