@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import urllib.error
@@ -204,3 +205,15 @@ def test_query_timeout_may_be_a_fraction_of_a_second_from_the_environment(built_
 
     monkeypatch.setenv("ECHOS_GRAPH_QUERY_TIMEOUT", "2.5")
     assert create_app({"STORE": str(built_dir)}).config["QUERY_TIMEOUT"] == 2.5
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt is a Linux (glibc) call")
+def test_the_server_caps_malloc_arenas_on_glibc() -> None:
+    # Every query runs in its own thread; without the cap glibc gives them up to 8 arenas a core.
+    import platform
+
+    from echos_graph.web.server import _limit_malloc_arenas
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("not glibc")
+    assert _limit_malloc_arenas(2) is True

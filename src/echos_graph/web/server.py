@@ -28,6 +28,14 @@ __all__ = ["BACKSTOP_SECONDS", "DEFAULT_WORKERS", "run_server"]
 DEFAULT_WORKERS = 4
 #: How much longer than the query timeout gunicorn waits before it kills a silent worker.
 BACKSTOP_SECONDS = 10
+#: A worker is replaced after about this many requests (gunicorn's ``max_requests``, with a tenth of
+#: jitter so that workers do not restart together): a backstop that bounds whatever a long-lived
+#: process accumulates; at 135 requests a second a worker (bench_endpoint.py) that is every 75 s.
+MAX_REQUESTS = 10_000
+#: glibc malloc arenas per process.  Every query runs in a thread of its own (:mod:`.deadline`), and
+#: glibc gives threads up to eight arenas a core, each keeping the memory freed in it; a held load
+#: grew the workers steadily (docs/RELIABILITY.md, "Load held").
+MALLOC_ARENAS = 2
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -79,5 +87,21 @@ def run_server(location: str, *, host: str = "127.0.0.1", port: int = 5000, work
         "errorlog": "-",
         "loglevel": "warning",
         "post_worker_init": lambda worker: warm_up(app),
+        "max_requests": MAX_REQUESTS,
+        "max_requests_jitter": MAX_REQUESTS // 10,
     }
+    _limit_malloc_arenas(MALLOC_ARENAS)
     _Server(app, options).run()
+
+
+def _limit_malloc_arenas(arenas: int) -> bool:
+    """Cap glibc's malloc arenas in this process and the workers it forks; False where that is not glibc."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        return bool(libc is not None and libc.mallopt(-8, arenas))  # -8: M_ARENA_MAX in glibc's malloc.h
+    except (OSError, AttributeError):
+        return False
