@@ -9,9 +9,11 @@ For each scale it
 2. starts a private Virtuoso (tests/virtuoso.py: loopback ports, scratch
    database, ``ResultSetMaxRows`` raised, 170,000 buffers) and bulk-loads the
    dump with ``ld_dir`` and ``rdf_loader_run``, then a checkpoint;
-3. times each saved query of ``queries/*.rq`` (parameters: none, except a
-   subject for ``fact-provenance``), one untimed run first, then at least
-   ``--runs`` timed runs and more while under ``--budget`` seconds:
+3. times each saved query of ``queries/*.rq`` with each parameter set of
+   :data:`VARIANTS` (none for most; an organisation or a project with the
+   median number of participations where a query is meant to be bound at
+   CORDIS scale), one untimed run first, then at least ``--runs`` timed
+   runs and more while under ``--budget`` seconds:
 
    - embedded: ``run_query`` on the store opened as ``echos-graph query``
      opens it, every row or triple consumed;
@@ -63,8 +65,24 @@ from virtuoso import VirtuosoServer, virtuoso_available  # noqa: E402
 
 __all__ = ["main", "time_embedded", "time_virtuoso"]
 
-#: Parameters of the queries that need one; the others run without any (every hub, every sector ...).
-PARAMS = {"fact-provenance": {"subject": "id:hub/NO"}}
+#: The parameter sets each saved query is timed with; a query not listed runs once, with none.  A
+#: required parameter is always bound; a query whose description asks for a binding at CORDIS scale (its
+#: unbound answer has a row per participation, or millions) runs bound only, and so does
+#: organisations-by-country (unbound, 100,045 rows at s100k: 63 s embedded as first written, 76 s as
+#: now, both measured once under a load average near 10); a few others run both ways.
+#: ``{organisation}`` and ``{project}`` stand for the organisation and the project with the median number
+#: of participations at the scale (ties by IRI), chosen once per scale, untimed: see :func:`representatives`.
+VARIANTS: dict[str, list[dict[str, str]]] = {
+    "fact-provenance": [{"subject": "id:hub/NO"}],
+    "organisation-initiatives": [{"organisation": "{organisation}"}],
+    "cross-border-collaborations": [{"organisation": "{organisation}"}],
+    "cross-sector-collaborations": [{"organisation": "{organisation}"}],
+    "project-participants": [{"project": "{project}"}],
+    "coordinators-by-country": [{}, {"country": "id:country/NO"}],
+    "organisations-by-country": [{"country": "id:country/NO"}],
+    "organisations-by-sector": [{}, {"sector": "id:sector/RES", "country": "id:country/NO"}],
+    "hub-sector-coverage": [{}, {"hub": "id:hub/NO"}],
+}
 #: The goal (issue 5): a query's median within this factor of Virtuoso's ...
 GOAL_FACTOR = 2.0
 #: ... or under this many seconds.
@@ -117,17 +135,18 @@ def _summary(times: list[float], size: int) -> dict:
             "runs": len(times), "rows": size}
 
 
-def time_embedded(store, name: str, runs: int, budget: float) -> dict:
+def time_embedded(store, name: str, runs: int, budget: float, params: dict[str, str] | None = None) -> dict:
     """Time a saved query on the embedded store, every row consumed."""
     from echos_graph.queries import run_query
 
     def call() -> int:
-        return sum(1 for _ in run_query(store, name, PARAMS.get(name, {})))
+        return sum(1 for _ in run_query(store, name, params or {}))
 
     return _summary(*_timed(call, runs, budget))
 
 
-def time_virtuoso(remote, name: str, runs: int, budget: float, *, scoped: bool = True) -> dict:
+def time_virtuoso(remote, name: str, runs: int, budget: float, *, scoped: bool = True,
+                  params: dict[str, str] | None = None) -> dict:
     """Time the text the remote store would send for a saved query: one POST, the whole answer read.
 
     Unscoped, the query has no FROM clauses (Virtuoso's default graph: all its
@@ -138,7 +157,7 @@ def time_virtuoso(remote, name: str, runs: int, budget: float, *, scoped: bool =
     from echos_graph.queries import bind_parameters, load_catalogue
 
     saved = load_catalogue()[name]
-    bindings = bind_parameters(saved, PARAMS.get(name, {}))
+    bindings = bind_parameters(saved, params or {})
     if scoped:
         form, text, protocol = remote.prepare(saved.text, bindings=bindings)
     else:
@@ -154,6 +173,44 @@ def time_virtuoso(remote, name: str, runs: int, budget: float, *, scoped: bool =
         return len(_json.loads(answer.body)["results"]["bindings"])
 
     return _summary(*_timed(call, runs, budget))
+
+
+def representatives(store) -> dict[str, str]:
+    """Return the organisation and the project with the median number of participations (ties by IRI).
+
+    Read from the saved query ``participation-edges``, untimed: a value that
+    exists at every scale and is typical of it (the synthetic data has a long
+    tail: at s100k the median organisation has 2 participations, the largest 4,251).
+    """
+    from collections import Counter
+
+    from echos_graph.queries import run_query
+
+    organisations: Counter[str] = Counter()
+    projects: Counter[str] = Counter()
+    for row in run_query(store, "participation-edges"):
+        organisations[row["organisation"].value] += 1
+        projects[row["initiative"].value] += 1
+
+    def median(counts: Counter[str]) -> str:
+        ranked = sorted(counts.items(), key=lambda item: (item[1], item[0]))
+        return ranked[len(ranked) // 2][0]
+
+    return {"organisation": median(organisations), "project": median(projects)}
+
+
+def _variants(name: str, chosen: dict[str, str]) -> list[dict[str, str]]:
+    """The parameter sets to time ``name`` with, placeholders filled in."""
+    return [{k: v.format(**chosen) for k, v in params.items()} for params in VARIANTS.get(name, [{}])]
+
+
+def _label(entry: dict) -> str:
+    """The query's name, with its parameters where it has some."""
+    params = entry.get("params") or {}
+    if not params:
+        return entry["query"]
+    shown = ", ".join(f"{k}={v.replace('https://w3id.org/echos-graph/id/', 'id:')}" for k, v in params.items())
+    return f"{entry['query']} ({shown})"
 
 
 def _judge(entry: dict) -> dict:
@@ -203,25 +260,29 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict:
             if graphs != len(store.named_graphs()):
                 raise RuntimeError(f"Virtuoso holds {graphs} of our graphs, the embedded store "
                                    f"{len(store.named_graphs())}")
+            chosen = representatives(store)
+            print(f"[{scale}] median organisation {chosen['organisation']}, project {chosen['project']}",
+                  file=sys.stderr, flush=True)
             for name in names:
-                print(f"[{scale}] {name} ...", file=sys.stderr, flush=True)
-                entry: dict = {"query": name}
-                timers = {"embedded": lambda: time_embedded(store, name, args.runs, args.budget),
-                          "virtuoso": lambda: time_virtuoso(remote, name, args.runs, args.budget),
-                          "virtuoso_unscoped": lambda: time_virtuoso(remote, name, args.runs, args.budget,
-                                                                     scoped=False)}
-                for engine, timer in timers.items():
-                    try:
-                        entry[engine] = timer()
-                    except Exception as exc:  # one failing query or engine must not lose the others' figures
-                        entry[engine] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
-                rows.append(_judge(entry))
+                for params in _variants(name, chosen):
+                    entry: dict = {"query": name, "params": params}
+                    print(f"[{scale}] {_label(entry)} ...", file=sys.stderr, flush=True)
+                    timers = {"embedded": lambda: time_embedded(store, name, args.runs, args.budget, params),
+                              "virtuoso": lambda: time_virtuoso(remote, name, args.runs, args.budget, params=params),
+                              "virtuoso_unscoped": lambda: time_virtuoso(remote, name, args.runs, args.budget,
+                                                                         scoped=False, params=params)}
+                    for engine, timer in timers.items():
+                        try:
+                            entry[engine] = timer()
+                        except Exception as exc:  # one failing query or engine must not lose the others' figures
+                            entry[engine] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+                    rows.append(_judge(entry))
         finally:
             server.stop()
     return {"scale": scale, "seed": args.seed, "organisations": SCALES[scale][0], "projects": SCALES[scale][1],
             "quads": quads, "named_graphs": graphs,
             "virtuoso_start_seconds": round(started, 1), "virtuoso_load_seconds": round(loaded, 1),
-            "virtuoso_graph_listing_ms": round(listing * 1000, 1), "queries": rows,
+            "virtuoso_graph_listing_ms": round(listing * 1000, 1), "representatives": chosen, "queries": rows,
             "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}}
 
 
@@ -244,9 +305,9 @@ def _table(result: dict) -> str:
         unscoped = q["virtuoso_unscoped"]
         if "rows" in unscoped and unscoped["rows"] != e.get("rows"):
             q = {**q, "virtuoso_unscoped": {**unscoped, "p95_ms": f"{unscoped['p95_ms']} ({unscoped['rows']} rows)"}}
-        lines.append(f"| {q['query']} | {rows} | {cell(e)} | {cell(q['virtuoso'])} | {cell(q['virtuoso_unscoped'])} "
+        lines.append(f"| {_label(q)} | {rows} | {cell(e)} | {cell(q['virtuoso'])} | {cell(q['virtuoso_unscoped'])} "
                      f"| {q.get('ratio', '-')} | {'yes' if q['goal_met'] else '**no**'} |")
-    errors = [(q["query"], engine, q[engine]["error"].split("\n")[0][:160]) for q in result["queries"]
+    errors = [(_label(q), engine, q[engine]["error"].split("\n")[0][:160]) for q in result["queries"]
               for engine in ("embedded", "virtuoso", "virtuoso_unscoped") if "error" in q[engine]]
     lines += [""] + [f"- {name}, {engine}: {error}" for name, engine, error in errors]
     return "\n".join(lines)
