@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -70,6 +71,40 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(data_dir(), target)
     return target
+
+
+class LoopbackListener:
+    """A loopback port that records the connections made to it until :meth:`close` (a second at most)."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen()
+        self._socket.settimeout(1.0)
+        self.port: int = self._socket.getsockname()[1]
+        self.connections: list[object] = []
+        self._thread = threading.Thread(target=self._accept)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        try:
+            self.connections.append(self._socket.accept())
+        except OSError:
+            pass
+
+    def close(self) -> list[object]:
+        """Stop listening; return the connections made."""
+        self._thread.join()
+        self._socket.close()
+        return self.connections
+
+
+@pytest.fixture()
+def loopback_listener():
+    """A :class:`LoopbackListener`, closed after the test."""
+    listener = LoopbackListener()
+    yield listener
+    listener.close()
 
 
 @pytest.fixture()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 
 import pyoxigraph as ox
 import pytest
@@ -120,30 +118,14 @@ def test_the_service_probe_would_see_an_attempt() -> None:
         list(ox.Store().query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"))
 
 
-def test_a_refused_service_query_sends_no_request(client) -> None:
+def test_a_refused_service_query_sends_no_request(client, loopback_listener) -> None:
     """The endpoint answers 400 and nothing connects to the address the query names."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.settimeout(1.0)
-    port = listener.getsockname()[1]
-    connections: list[object] = []
-
-    def accept() -> None:
-        try:
-            connections.append(listener.accept())
-        except OSError:
-            pass
-
-    thread = threading.Thread(target=accept)
-    thread.start()
+    port = loopback_listener.port
     response = client.get("/sparql", query_string={
         "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"})
-    thread.join()
-    listener.close()
+    assert loopback_listener.close() == []
     assert response.status_code == 400
     assert "SERVICE is refused" in response.get_data(as_text=True)
-    assert connections == []
 
 
 def test_add_using_puts_the_dataset_before_each_where_only() -> None:

@@ -14,8 +14,6 @@ import io
 import os
 import re
 import shutil
-import socket
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -293,40 +291,18 @@ def test_no_route_changes_state_without_the_bearer_token(store_copy, tmp_path) -
 # -- the engine's HTTP client stays unused ---------------------------------------------------------
 
 
-def _listen() -> tuple[socket.socket, list[object], threading.Thread]:
-    """Listen on a loopback port and record any connection for a second."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.settimeout(1.0)
-    connections: list[object] = []
-
-    def accept() -> None:
-        try:
-            connections.append(listener.accept())
-        except OSError:
-            pass
-
-    thread = threading.Thread(target=accept)
-    thread.start()
-    return listener, connections, thread
-
-
 @pytest.mark.parametrize("update", [
     "LOAD <http://127.0.0.1:{port}/data.ttl>", "LOAD SILENT <http://127.0.0.1:{port}/x> INTO GRAPH <https://e.example/g>",
     "lo\\u0061d <http://127.0.0.1:{port}/data.ttl>",
     "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
 ])
-def test_load_and_service_to_a_loopback_port_send_no_request_even_with_the_token(store_copy, tmp_path, update) -> None:
+def test_load_and_service_to_a_loopback_port_send_no_request_even_with_the_token(store_copy, tmp_path, update,
+                                                                                loopback_listener) -> None:
     app = create_app({"STORE": store_copy.location, "DOCS_DIR": str(tmp_path / "docs"), "UPDATE_TOKEN": TOKEN})
-    listener, connections, thread = _listen()
-    port = listener.getsockname()[1]
-    response = app.test_client().post("/sparql", data={"update": update.format(port=port)},
+    response = app.test_client().post("/sparql", data={"update": update.format(port=loopback_listener.port)},
                                       headers={"Authorization": f"Bearer {TOKEN}"})
-    thread.join()
-    listener.close()
+    assert loopback_listener.close() == []
     assert response.status_code == 400 and "is refused" in response.get_data(as_text=True)
-    assert connections == []
 
 
 # -- a runaway property path -----------------------------------------------------------------------
