@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from w3c_http import W3C
 
 from echos_graph.errors import QueryError
 from echos_graph.guard import add_using, check_query, check_update, tokens
-from w3c_http import W3C
 
 REFUSED = [
     "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
