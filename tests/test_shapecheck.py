@@ -165,7 +165,7 @@ def test_each_check_is_a_select_of_the_focus_nodes_that_oxigraph_parses(ontology
     store = load(ontology)
     for check in compile_shapes(shapes_graph()):
         for text in (check.sparql, check.local_sparql, check.query([graph_iri("test")], local=True),
-                     check.query([graph_iri("test")])):
+                     check.query([graph_iri("test")]), check.query([graph_iri("test")], few=True)):
             assert text.startswith("SELECT")
             assert list(store.query(text)) == [], check
 
@@ -214,7 +214,8 @@ FORMS = {  # how check_store runs each check: its settings, and whether it check
     "whole-store": ({"FEW_TARGETS": -1}, False),
     "each-target": ({"FEW_TARGETS": 10**9}, False),
     "touched-one-by-one": ({"LOCAL_RATIO": 0}, True),
-    "touched-filtered": ({"LOCAL_RATIO": 10**9}, True),
+    "touched-filtered": ({"LOCAL_RATIO": 10**9, "FEW_TARGETS": -1}, True),
+    "touched-each-target": ({"LOCAL_RATIO": 10**9, "FEW_TARGETS": 10**9}, True),
 }
 
 
@@ -315,10 +316,11 @@ id:graph\\/claim { id:initiative\\/eu-mission-cancer eurio:hasInvolvedParty id:p
 """
 
 
-@pytest.fixture(params=["local", "wide"])
+@pytest.fixture(params=["local", "wide", "few"])
 def mode(request, monkeypatch):
-    """Check touched focus nodes one by one (local) or the whole store, then filter (wide)."""
+    """Check touched focus nodes one by one (local), the whole store, then filter (wide), or each target (few)."""
     monkeypatch.setattr(shapecheck, "LOCAL_RATIO", 0 if request.param == "local" else 10**9)
+    monkeypatch.setattr(shapecheck, "FEW_TARGETS", 10**9 if request.param == "few" else -1)
     return request.param
 
 
