@@ -436,8 +436,8 @@ def _assemble(store: GraphStore, sector_of: dict[str, str], sector_labels: dict[
     hub_data = _fetch(store, "hub-members")
     participations: dict[str, dict[str, str]] = defaultdict(dict)
     for initiative, org, role in _parse("participation-edges", edges.result(), ("initiative", "organisation", "role")):
-        initiative, org = one(initiative, initiative), one(org, org)
-        parties = participations[initiative]
+        org = one(org, org)
+        parties = participations[initiative]  # keyed by the first string of each initiative
         name = role_name(role) if role else ""
         known = parties.get(org)
         if known is None or _role_rank(name) < _role_rank(known):
@@ -448,14 +448,13 @@ def _assemble(store: GraphStore, sector_of: dict[str, str], sector_labels: dict[
     labels: dict[str, str] = {}
     themes: dict[str, set[str]] = defaultdict(set)
     for initiative, label, theme in _parse("initiative-themes", theme_data, ("initiative", "label", "theme")):
-        initiative = one(initiative, initiative)
         if label and (initiative not in labels or label < labels[initiative]):
             labels[initiative] = label
         found_themes = themes[initiative]
         if theme in theme_of:
             found_themes.add(theme_of[theme])
     initiatives = {i: Initiative(labels.get(i) or compact(i), _one_tuple(one, themes[i]))
-                   for i in sorted(set(themes) | set(participations))}
+                   for i in sorted(set(participations) | set(themes))}  # the same strings as the participations' keys
 
     hub_rows: dict[str, tuple[str, str | None]] = {}
     members: dict[str, dict[str, str]] = defaultdict(dict)
