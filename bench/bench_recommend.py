@@ -9,13 +9,15 @@ runs the command in fresh processes, each with its own analysis cache folder
    ``main``; its ``src/``, ``queries/``, ``ontology/`` and ``data/`` are
    extracted with ``git archive``) with an empty
    cache: the baseline of the same run;
-2. ``cold``: this checkout's code with an empty cache (it reads the network
+2. ``old-warm``: the baseline's code again, reading the cache step 1 wrote:
+   the baseline of ``warm``;
+3. ``cold``: this checkout's code with an empty cache (it reads the network
    out of the store, then writes the cache);
-3. ``warm``: this checkout's code again, reading the cache step 2 wrote.
+4. ``warm``: this checkout's code again, reading the cache step 3 wrote.
 
 Every output must be byte-identical to the baseline's (``--format json``);
 the benchmark stops otherwise. It prints the median wall seconds of each, the
-ratio old-cold / cold, and writes everything (each run, the 1-minute load
+ratios old-cold / cold and old-warm / warm, and writes everything (each run, the 1-minute load
 average before and after it, versions) to
 ``bench/results/recommend-<date>.json``.
 
@@ -105,13 +107,14 @@ def main(argv: list[str] | None = None) -> int:
         new_src = REPO / "src"
         for spec in args.store:
             scale, _, store = spec.partition("=")
-            runs: dict[str, list[dict[str, float]]] = {"old-cold": [], "cold": [], "warm": []}
+            runs: dict[str, list[dict[str, float]]] = {"old-cold": [], "old-warm": [], "cold": [], "warm": []}
             for round_ in range(args.repeat):
                 old_cache, new_cache = Path(tmp) / f"{scale}-{round_}-old", Path(tmp) / f"{scale}-{round_}-new"
                 seconds, reference, before, after = _run(old_src, store, args.hub, old_cache)
                 runs["old-cold"].append({"seconds": seconds, "load_before": before, "load_after": after})
-                for kind in ("cold", "warm"):
-                    seconds, output, before, after = _run(new_src, store, args.hub, new_cache)
+                for kind, src, cache in (("old-warm", old_src, old_cache), ("cold", new_src, new_cache),
+                                         ("warm", new_src, new_cache)):
+                    seconds, output, before, after = _run(src, store, args.hub, cache)
                     if output != reference:
                         print(f"{scale} {kind}: the output differs from the baseline's", file=sys.stderr)
                         return 1
@@ -124,11 +127,13 @@ def main(argv: list[str] | None = None) -> int:
                 "store": store, "runs": runs, "median_seconds": medians,
                 "ratio_old_cold_over_cold": medians["old-cold"] / medians["cold"],
                 "ratio_old_cold_over_warm": medians["old-cold"] / medians["warm"],
+                "ratio_old_warm_over_warm": medians["old-warm"] / medians["warm"],
                 "load_average_1min": {"min": min(loads), "max": max(loads)},
                 "identical_output": True, "output_bytes": len(reference),
             }
             print(f"{scale}: median old-cold {medians['old-cold']:.2f} s, cold {medians['cold']:.2f} s "
-                  f"(x{medians['old-cold'] / medians['cold']:.2f}), warm {medians['warm']:.2f} s; "
+                  f"(x{medians['old-cold'] / medians['cold']:.2f}), old-warm {medians['old-warm']:.2f} s, "
+                  f"warm {medians['warm']:.2f} s (x{medians['old-warm'] / medians['warm']:.2f}); "
                   f"load {min(loads):.1f}-{max(loads):.1f}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import marshal
 import os
 
 import networkx as nx
@@ -181,6 +182,27 @@ def test_load_network_caches_the_network_per_store_generation(graph, tmp_path, m
     files = list(tmp_path.glob("network-*.marshal"))
     assert len(files) == 1 and graph.current_generation() in files[0].name
     assert load_network(graph) == fresh == load_network(graph, cache=False)
+
+
+def test_the_cached_network_brings_its_indexes_along(graph, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ECHOS_GRAPH_CACHE", str(tmp_path))
+    load_network(graph)
+    cached, fresh = load_network(graph), load_network(graph, cache=False)
+    for name in projection._KEPT_INDEXES:
+        assert name in vars(cached)  # read from the file, not computed
+        kept, computed = getattr(cached, name), getattr(fresh, name)
+        assert kept == computed and list(kept) == list(computed)  # in the same order too
+    sintef = id_iri("organisation", "NO", "sintef")
+    assert cached.roles_of(sintef) == fresh.roles_of(sintef) and cached.hubs_of(sintef) == fresh.hubs_of(sintef)
+
+
+def test_load_network_reads_a_cache_file_of_the_earlier_layout_as_missing(graph, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ECHOS_GRAPH_CACHE", str(tmp_path))
+    path = cache_file(graph, "network", [queries_dir() / f"{n}.rq" for n in projection._LOADER_QUERIES])
+    assert path is not None
+    path.write_bytes(marshal.dumps(projection._to_plain(load_network(graph, cache=False))[:7]))  # no indexes
+    assert projection._from_plain(marshal.loads(path.read_bytes())) is None
+    assert load_network(graph) == load_network(graph, cache=False)
 
 
 def test_load_network_ignores_a_damaged_cache_file(graph, tmp_path, monkeypatch) -> None:

@@ -9,9 +9,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+if TYPE_CHECKING:  # pragma: no cover - made on first use, see __getattr__
+    from rdflib import Namespace
+    from rdflib.namespace import (
+        DCAT,
+        DCTERMS,
+        FOAF,
+        ORG,
+        OWL,
+        PROV,
+        RDF,
+        RDFS,
+        SKOS,
+        XSD,
+    )
+
+    ECHO: Namespace
+    ID: Namespace
+    EURIO: Namespace
+    SH: Namespace
 
 __all__ = [
     "BASE",
@@ -37,33 +55,54 @@ __all__ = [
 
 #: Root of every IRI the project mints.
 BASE = "https://w3id.org/echos-graph/"
-#: Our ontology's own terms (classes, properties, named individuals).
-ECHO = Namespace(BASE + "ontology#")
-#: Instance data: organisations, hubs, initiatives, concepts, graphs.
-ID = Namespace(BASE + "id/")
-#: EU Research Information Ontology (EURIO), the CORDIS data model.
-EURIO = Namespace("http://data.europa.eu/s66#")
-#: W3C Shapes Constraint Language.
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
-#: Prefixes offered to every SPARQL query and used when serialising.
+#: Prefixes offered to every SPARQL query and used when serialising (the namespaces below, as text).
 PREFIXES: dict[str, str] = {
-    "echo": str(ECHO),
-    "id": str(ID),
-    "eurio": str(EURIO),
-    "org": str(ORG),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "dcat": str(DCAT),
-    "foaf": str(FOAF),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "sh": str(SH),
+    "echo": BASE + "ontology#",
+    "id": BASE + "id/",
+    "eurio": "http://data.europa.eu/s66#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
     "qb": "http://purl.org/linked-data/cube#",
 }
+
+#: Our namespaces, made with rdflib on first use: ``ECHO`` (our ontology's own terms: classes,
+#: properties, named individuals), ``ID`` (instance data: organisations, hubs, initiatives, concepts,
+#: graphs), ``EURIO`` (EU Research Information Ontology, the CORDIS data model) and ``SH`` (W3C Shapes
+#: Constraint Language).
+_OWN = {"ECHO": "echo", "ID": "id", "EURIO": "eurio", "SH": "sh"}
+#: The closed namespaces rdflib ships, imported from :mod:`rdflib.namespace` on first use.
+_REUSED = ("DCAT", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD")
+
+
+def __getattr__(name: str) -> Any:
+    """Make a namespace the first time it is asked for: importing rdflib takes a tenth of a second.
+
+    Commands that read only the analysis cache (``echos-graph gaps``) need
+    the prefixes above as text, never rdflib.
+    """
+    if name in _OWN:
+        from rdflib import Namespace
+
+        value: Any = Namespace(PREFIXES[_OWN[name]])
+    elif name in _REUSED:
+        import rdflib.namespace
+
+        value = getattr(rdflib.namespace, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -94,7 +133,7 @@ def id_iri(kind: str, *keys: str) -> str:
     >>> id_iri("hub", "NO")
     'https://w3id.org/echos-graph/id/hub/NO'
     """
-    return str(ID) + "/".join([kind, *keys])
+    return PREFIXES["id"] + "/".join([kind, *keys])
 
 
 def graph_iri(*keys: str) -> str:

@@ -34,6 +34,9 @@ The CLI, the web pages and the JSON API call these same functions.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .cache import cache_folder
 from .diversity import pielou_evenness, shannon_entropy, simpson_diversity
 from .entities import (
@@ -49,16 +52,7 @@ from .entities import (
     organisation_neighbourhood,
     sector_neighbourhood,
 )
-from .explorer import (
-    VIEWS,
-    ExplorerFilter,
-    explorer_data,
-    explorer_graph,
-    explorer_json,
-    filter_data,
-)
 from .formatting import FORMATS, format_value, render, render_rows
-from .measures import MeasureTable, broker_role, keep_measures, kept_measures, network_measures, network_summary
 from .gaps import (
     EXPECTED_STATUSES,
     CountryWithoutHub,
@@ -67,16 +61,6 @@ from .gaps import (
     hub_gaps,
     member_components,
 )
-from .network import (
-    AnalysisResult,
-    NodeMeasures,
-    analyse,
-    communities,
-    cross_border_brokers,
-    node_measures,
-    sector_mixing,
-)
-from .plots import PLOT_KINDS, coverage_heatmap, degree_distribution, ego_network, plot
 from .profile import load_profile
 from .projection import (
     Country,
@@ -93,16 +77,102 @@ from .projection import (
     sector_graph,
 )
 from .recommend import WEIGHTS, Recommendation, SectorRecommendations, recommend
-from .results_rdf import (
-    analysis_run_id,
-    results_quads,
-    store_hub_results,
-    store_results,
-)
-from .synergies import METHODS as SYNERGY_METHODS
-from .synergies import (
-    Synergy,  # the function stays echos_graph.analysis.synergies.synergies (module name)
-)
+
+if TYPE_CHECKING:  # pragma: no cover - imported on first use, see __getattr__
+    from .explorer import (
+        VIEWS,
+        ExplorerFilter,
+        explorer_data,
+        explorer_graph,
+        explorer_json,
+        filter_data,
+    )
+    from .measures import (
+        MeasureTable,
+        broker_role,
+        keep_measures,
+        kept_measures,
+        network_measures,
+        network_summary,
+    )
+    from .network import (
+        AnalysisResult,
+        NodeMeasures,
+        analyse,
+        communities,
+        cross_border_brokers,
+        node_measures,
+        sector_mixing,
+    )
+    from .plots import (
+        PLOT_KINDS,
+        coverage_heatmap,
+        degree_distribution,
+        ego_network,
+        plot,
+    )
+    from .results_rdf import (
+        analysis_run_id,
+        results_quads,
+        store_hub_results,
+        store_results,
+    )
+    from .synergies import METHODS as SYNERGY_METHODS
+    from .synergies import (
+        Synergy,  # the function stays echos_graph.analysis.synergies.synergies (module name)
+    )
+
+#: The names of the modules that import NumPy, NetworkX or rdflib, imported on first use (PEP 562), so
+#: that ``from echos_graph.analysis import hub_gaps, recommend`` does not pay for them.
+_LAZY: dict[str, tuple[str, str]] = {
+    "VIEWS": ("explorer", "VIEWS"),
+    "ExplorerFilter": ("explorer", "ExplorerFilter"),
+    "explorer_data": ("explorer", "explorer_data"),
+    "explorer_graph": ("explorer", "explorer_graph"),
+    "explorer_json": ("explorer", "explorer_json"),
+    "filter_data": ("explorer", "filter_data"),
+    "MeasureTable": ("measures", "MeasureTable"),
+    "broker_role": ("measures", "broker_role"),
+    "keep_measures": ("measures", "keep_measures"),
+    "kept_measures": ("measures", "kept_measures"),
+    "network_measures": ("measures", "network_measures"),
+    "network_summary": ("measures", "network_summary"),
+    "AnalysisResult": ("network", "AnalysisResult"),
+    "NodeMeasures": ("network", "NodeMeasures"),
+    "analyse": ("network", "analyse"),
+    "communities": ("network", "communities"),
+    "cross_border_brokers": ("network", "cross_border_brokers"),
+    "node_measures": ("network", "node_measures"),
+    "sector_mixing": ("network", "sector_mixing"),
+    "PLOT_KINDS": ("plots", "PLOT_KINDS"),
+    "coverage_heatmap": ("plots", "coverage_heatmap"),
+    "degree_distribution": ("plots", "degree_distribution"),
+    "ego_network": ("plots", "ego_network"),
+    "plot": ("plots", "plot"),
+    "analysis_run_id": ("results_rdf", "analysis_run_id"),
+    "results_quads": ("results_rdf", "results_quads"),
+    "store_hub_results": ("results_rdf", "store_hub_results"),
+    "store_results": ("results_rdf", "store_results"),
+    "SYNERGY_METHODS": ("synergies", "METHODS"),
+    "Synergy": ("synergies", "Synergy"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name of :data:`_LAZY` (or a submodule) the first time it is asked for."""
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: Submodules reachable as attributes of the package before anything imported them.
+_SUBMODULES = frozenset({"community", "explorer", "layout", "measures", "mixing", "network", "plots",
+                         "results_rdf", "synergies"})
 
 __all__ = [
     "CountryNeighbourhood",

@@ -35,7 +35,7 @@ __all__ = ["CACHE_ENV", "cache_file", "cache_folder", "filling", "read_cached", 
 CACHE_ENV = "ECHOS_GRAPH_CACHE"
 
 #: Bump when the layout of cached data changes.
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_folder() -> Path:

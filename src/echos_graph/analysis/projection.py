@@ -21,7 +21,9 @@ hub-gap report (which needs no graph object) starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -34,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..queries import run_query
 from ..resources import queries_dir
 from ..results import compact
 from .cache import cache_file, filling, read_cached, write_cached
@@ -254,6 +255,10 @@ def _role_rank(role: str) -> tuple[int, str]:
 
 def _fetch(store: GraphStore, name: str, params: Mapping[str, str] | None = None) -> bytes:
     """Run a saved SELECT and return its solutions as CSV, written by Oxigraph in Rust."""
+    from ..queries import (
+        run_query,  # with rdflib: a command that finds the Network in the cache needs neither
+    )
+
     result = run_query(store, name, params)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError(f"saved query {name!r} must be a SELECT query")
@@ -319,18 +324,38 @@ def load_network(store: GraphStore, *, cache: bool = True) -> Network:
     {}
     """
     path = cache_file(store, "network", [queries_dir() / f"{name}.rq" for name in _LOADER_QUERIES]) if cache else None
-    if path is None:
-        return _query_network(store)
-    cached = _from_plain(read_cached(path))
-    if cached is not None:
-        return cached
-    with filling(path):  # another process (the warm-up after an ingest) may be reading the store already
+    with _collector_paused():
+        if path is None:
+            return _query_network(store)
         cached = _from_plain(read_cached(path))
         if cached is not None:
             return cached
-        net = _query_network(store)
-        write_cached(path, _to_plain(net))
-    return net
+        with filling(path):  # another process (the warm-up after an ingest) may be reading the store already
+            cached = _from_plain(read_cached(path))
+            if cached is not None:
+                return cached
+            net = _query_network(store)
+            write_cached(path, _to_plain(net))
+        return net
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a Network is read.
+
+    Reading one makes a million containers (half a million from the cache
+    file), none of them part of a reference cycle; the collector would
+    otherwise run through all of them several times, for nothing (a quarter
+    of the time of reading the cache at s100k).
+    """
+    if not gc.isenabled():  # paused already, by the caller or another thread reading a Network
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 #: The saved queries :func:`load_network` runs: a change to one of them invalidates the cache.
@@ -371,7 +396,14 @@ def _query_network(store: GraphStore, *, concurrent: bool = True) -> Network:
 
 def _assemble(store: GraphStore, sector_of: dict[str, str], sector_labels: dict[str, str],
               edges: Future[bytes]) -> Network:
-    """Read the rest of the Network, taking the participation edges from ``edges`` when they are needed."""
+    """Read the rest of the Network, taking the participation edges from ``edges`` when they are needed.
+
+    Each IRI (and each tuple of sectors or themes) becomes one object, however
+    many rows name it: the cache file then holds it once and reading it back
+    makes it once (see :func:`_to_plain`).
+    """
+    same: dict[Any, Any] = {}
+    one = same.setdefault
     theme_of, theme_labels = _notations(store, _ID + "theme")
     role_of, _ = _notations(store, _ID + "role")
 
@@ -388,6 +420,7 @@ def _assemble(store: GraphStore, sector_of: dict[str, str], sector_labels: dict[
     names: dict[str, str] = {}
     country_of: dict[str, str] = {}
     for org, name, country, sector in _rows(store, "organisation-attributes", ("organisation", "name", "country", "sector")):
+        org = one(org, org)
         found = sectors_of.setdefault(org, set())
         if sector in sector_of:
             found.add(sector_of[sector])
@@ -395,7 +428,7 @@ def _assemble(store: GraphStore, sector_of: dict[str, str], sector_labels: dict[
             names[org] = name
         if country:
             country_of[org] = code_of.get(country) or country.rpartition("/")[2]
-    organisations = {org: Organisation(names.get(org) or compact(org), tuple(sorted(sectors_of[org])), country_of.get(org))
+    organisations = {org: Organisation(names.get(org) or compact(org), _one_tuple(one, sectors_of[org]), country_of.get(org))
                      for org in sorted(sectors_of)}
 
     # Read the small rest while the other thread may still be reading the edges.
@@ -403,7 +436,8 @@ def _assemble(store: GraphStore, sector_of: dict[str, str], sector_labels: dict[
     hub_data = _fetch(store, "hub-members")
     participations: dict[str, dict[str, str]] = defaultdict(dict)
     for initiative, org, role in _parse("participation-edges", edges.result(), ("initiative", "organisation", "role")):
-        parties = participations[initiative]
+        org = one(org, org)
+        parties = participations[initiative]  # keyed by the first string of each initiative
         name = role_name(role) if role else ""
         known = parties.get(org)
         if known is None or _role_rank(name) < _role_rank(known):
@@ -419,14 +453,15 @@ def _assemble(store: GraphStore, sector_of: dict[str, str], sector_labels: dict[
         found_themes = themes[initiative]
         if theme in theme_of:
             found_themes.add(theme_of[theme])
-    initiatives = {i: Initiative(labels.get(i) or compact(i), tuple(sorted(themes[i])))
-                   for i in sorted(set(themes) | set(participations))}
+    initiatives = {i: Initiative(labels.get(i) or compact(i), _one_tuple(one, themes[i]))
+                   for i in sorted(set(participations) | set(themes))}  # the same strings as the participations' keys
 
     hub_rows: dict[str, tuple[str, str | None]] = {}
     members: dict[str, dict[str, str]] = defaultdict(dict)
     for hub, label, country, org, role in _parse("hub-members", hub_data, ("hub", "hubLabel", "country", "organisation", "role")):
         hub_rows.setdefault(hub, (label or compact(hub), (code_of.get(country) or country.rpartition("/")[2]) if country else None))
         if org:
+            org = one(org, org)
             name = role_name(role) if role else ""
             known = members[hub].get(org)
             members[hub][org] = min(name, known) if known else name
@@ -446,8 +481,25 @@ def _assemble(store: GraphStore, sector_of: dict[str, str], sector_labels: dict[
     )
 
 
+def _one_tuple(one: Any, items: Iterable[str]) -> tuple[str, ...]:
+    """Return ``items`` sorted, as the one tuple ``one`` (a dict's ``setdefault``) keeps for those items."""
+    found = tuple(sorted(items))
+    return one(found, found)  # type: ignore[no-any-return]
+
+
+#: The indexes of a Network kept in its cache file beside the data: reading them back is faster than
+#: building them again (the organisation -> initiatives index alone takes a third of a second at s100k).
+_KEPT_INDEXES = ("_roles", "_hubs_of", "sizes", "by_sector", "by_country")
+
+
 def _to_plain(net: Network) -> tuple[Any, ...]:
-    """Return the Network as nested tuples and dicts of strings (what the cache stores)."""
+    """Return the Network as nested tuples and dicts of strings (what the cache stores), its indexes last.
+
+    :mod:`marshal` writes an object that several containers hold once, and
+    reads it back once: an organisation's IRI, in the organisations, in each
+    of its participations and in the indexes, is one string in a Network read
+    from the store (see :func:`_assemble`), and so in the cache file.
+    """
     return (
         {k: (o.label, o.sectors, o.country) for k, o in net.organisations.items()},
         net.participations,
@@ -456,14 +508,15 @@ def _to_plain(net: Network) -> tuple[Any, ...]:
         net.sectors,
         net.themes,
         {k: (c.name, c.status) for k, c in net.countries.items()},
+        tuple(getattr(net, name) for name in _KEPT_INDEXES),
     )
 
 
 def _from_plain(data: Any) -> Network | None:
-    """Rebuild a Network from :func:`_to_plain`'s shape, or None if ``data`` has another shape."""
+    """Rebuild a Network (and its indexes) from :func:`_to_plain`'s shape, or None if ``data`` has another shape."""
     try:
-        orgs, participations, initiatives, hubs, sectors, themes, countries = data
-        return Network(
+        orgs, participations, initiatives, hubs, sectors, themes, countries, indexes = data
+        net = Network(
             organisations={k: Organisation(*v) for k, v in orgs.items()},
             participations=participations,
             initiatives={k: Initiative(*v) for k, v in initiatives.items()},
@@ -472,8 +525,12 @@ def _from_plain(data: Any) -> Network | None:
             themes=themes,
             countries={k: Country(*v) for k, v in countries.items()},
         )
+        if len(indexes) != len(_KEPT_INDEXES):
+            return None
     except (TypeError, ValueError, AttributeError):
         return None
+    net.__dict__.update(zip(_KEPT_INDEXES, indexes))  # what the cached properties would compute
+    return net
 
 
 def as_network(store_or_net: GraphStore | Network) -> Network:
