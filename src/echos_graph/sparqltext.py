@@ -26,8 +26,8 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 
-__all__ = ["Token", "count_query", "expand_escaped_names", "has_dataset", "has_where", "names_a_graph", "query_form", "split_construct", "tokens", "with_dataset",
-           "with_values"]
+__all__ = ["Token", "count_query", "expand_escaped_names", "has_dataset", "has_where", "names_a_graph", "query_form", "split_construct", "tokens", "where_variables",
+           "with_dataset", "with_values"]
 
 _FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 _LEXEME = re.compile(r"""
@@ -176,6 +176,26 @@ def with_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox
     names = " ".join(str(ox.Variable(name)) for name in bindings)
     values = " ".join(str(value) for value in bindings.values())
     return f"{text[:opening.end]} VALUES ({names}) {{ ({values}) }} {text[opening.end:]}"
+
+
+def where_variables(text: str) -> set[str]:
+    """Return the names of the variables written inside the WHERE group of ``text`` (none without one).
+
+    Examples
+    --------
+    >>> sorted(where_variables("SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?p $b } GROUP BY ?a HAVING (?n > ?m)"))
+    ['a', 'b', 'p']
+    """
+    opening = _where_open(text)
+    if opening is None:
+        return set()
+    found = set()
+    for token in tokens(text[opening.end:]):
+        if token.depth < 0:
+            break
+        if token.kind == "var":
+            found.add(token.text[1:])
+    return found
 
 
 def expand_escaped_names(text: str, prefixes: Mapping[str, str]) -> str:

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from .errors import QueryError, StoreError, StoreLockedError
 from .namespaces import PREFIXES
 from .resources import internal_query
-from .sparqltext import tokens, with_values
+from .sparqltext import tokens, where_variables, with_values
 
 __all__ = [
     "DEFAULT_LOCATION",
@@ -283,7 +283,8 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
     substitutions on an empty store, so that a parameter the query does not
     project, or a query that does not parse, fails as before.  Where VALUES
     cannot bind (no WHERE group, a blank node, a variable assigned by BIND
-    or ``AS``, a SERVICE call) the substitutions do it alone.
+    or ``AS``, a SERVICE call) or has no use (a variable only of HAVING)
+    the substitutions do it alone.
     """
     bindings = kwargs.pop("bindings", None)
     options: dict[str, Any] = {"prefixes": PREFIXES}
@@ -319,14 +320,21 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
 
 
 def _with_values(sparql: str, bindings: Mapping[str, Term]) -> str | None:
-    """Return ``sparql`` with ``bindings`` as a VALUES block, or None where only substitutions can bind them."""
+    """Return ``sparql`` with the bindings its WHERE group uses as a VALUES block, or None where there are none.
+
+    A variable used only after the WHERE group (in HAVING, say) tells the
+    planner nothing, and its VALUES block changed the plan of
+    organisations-in-several-initiatives for the worse.
+    """
     if not all(isinstance(v, (ox.NamedNode, ox.Literal)) for v in bindings.values()):
         return None
     try:
         if any(t.is_word("SERVICE") for t in tokens(sparql)):  # the check on the empty store must call no service
             return None
-        return with_values(sparql, bindings)
-    except QueryError:  # no WHERE group (``DESCRIBE ?x``), or no query form: the engine says what is wrong
+        used = where_variables(sparql)
+        planned = {name: value for name, value in bindings.items() if name in used}
+        return with_values(sparql, planned) if planned else None
+    except QueryError:  # no query form: the engine says what is wrong
         return None
 
 
