@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from .errors import QueryError, StoreError, StoreLockedError
 from .namespaces import PREFIXES
 from .resources import internal_query
-from .sparqltext import tokens, where_variables, with_values
+from .sparqltext import tokens, values_block, values_position, where_variables
 
 __all__ = [
     "DEFAULT_LOCATION",
@@ -305,7 +305,7 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
         substitutions = {ox.Variable(k): v for k, v in bindings.items()}
         bound = _with_values(sparql, bindings)
         if bound is not None:
-            _checker().query(sparql, substitutions=substitutions, **options)  # fails as the store would
+            _check(sparql, frozenset(bindings))  # fails as the store would
             with contextlib.suppress(SyntaxError):  # a variable VALUES may not bind: ``BIND (... AS ?x)``
                 return store.query(bound, substitutions=substitutions, **options)
         return store.query(sparql, substitutions=substitutions, **options)
@@ -328,14 +328,41 @@ def _with_values(sparql: str, bindings: Mapping[str, Term]) -> str | None:
     """
     if not all(isinstance(v, (ox.NamedNode, ox.Literal)) for v in bindings.values()):
         return None
+    place = _values_place(sparql)
+    if place is None:
+        return None
+    position, used = place
+    planned = {name: value for name, value in bindings.items() if name in used}
+    if not planned:
+        return None
+    return f"{sparql[:position]} {values_block(planned)} {sparql[position:]}"
+
+
+@functools.lru_cache(maxsize=512)
+def _values_place(sparql: str) -> tuple[int, frozenset[str]] | None:
+    """Return where a VALUES block goes in ``sparql`` and the variables of its WHERE group; None for no place.
+
+    The text is read once (saved and internal queries come back often); no
+    place without a WHERE group (``DESCRIBE ?x``) or with a SERVICE call
+    (the check on the empty store must call no service).
+    """
     try:
-        if any(t.is_word("SERVICE") for t in tokens(sparql)):  # the check on the empty store must call no service
+        if any(t.is_word("SERVICE") for t in tokens(sparql)):
             return None
-        used = where_variables(sparql)
-        planned = {name: value for name, value in bindings.items() if name in used}
-        return with_values(sparql, planned) if planned else None
+        position = values_position(sparql)
     except QueryError:  # no query form: the engine says what is wrong
         return None
+    return None if position is None else (position, frozenset(where_variables(sparql)))
+
+
+@functools.lru_cache(maxsize=512)
+def _check(sparql: str, names: frozenset[str]) -> None:
+    """Raise what the engine raises for ``sparql`` with ``names`` substituted (parse errors, names not projected).
+
+    The query runs on an empty store, so nothing is evaluated; a query that
+    passes is remembered.
+    """
+    _checker().query(sparql, substitutions={ox.Variable(n): ox.NamedNode("urn:x") for n in names}, prefixes=PREFIXES)
 
 
 @functools.cache
