@@ -152,18 +152,21 @@ def time_embedded(store, name: str, runs: int, budget: float, params: dict[str, 
 
 
 def time_substitutions(store, name: str, runs: int, budget: float, params: dict[str, str] | None = None) -> dict:
-    """Time a saved query on the embedded store bound the old way, by pyoxigraph's substitutions alone."""
+    """Time a saved query on the embedded store bound the old way, by pyoxigraph's substitutions alone.
+
+    Each call does what ``run_query`` does (the catalogue read, the
+    parameters typed), so that only the binding differs from :func:`time_embedded`.
+    """
     import pyoxigraph as ox
 
     from echos_graph.namespaces import PREFIXES
-    from echos_graph.queries import bind_parameters, load_catalogue
+    from echos_graph.queries import bind_parameters, resolve_query
     from echos_graph.store import names_dataset
 
-    saved = load_catalogue()[name]
-    substitutions = {ox.Variable(k): v for k, v in bind_parameters(saved, params or {}).items()}
-    options = {"prefixes": PREFIXES, "use_default_graph_as_union": not names_dataset(saved.text)}
-
     def call() -> int:
+        saved = resolve_query(name)
+        substitutions = {ox.Variable(k): v for k, v in bind_parameters(saved, params or {}).items()}
+        options = {"prefixes": PREFIXES, "use_default_graph_as_union": not names_dataset(saved.text)}
         return sum(1 for _ in store._read_store().query(saved.text, substitutions=substitutions, **options))
 
     return _summary(*_timed(call, runs, budget))
