@@ -272,14 +272,14 @@ def oxigraph_query(store: ox.Store, sparql: str, **kwargs: Any) -> QueryResult:
     Bindings go to the engine twice: as pyoxigraph ``substitutions``, which
     it passes into every part of the query (each branch of a UNION, each
     sub-select, each EXISTS), and as a VALUES block at the start of the
-    WHERE group (:func:`~echos_graph.sparqltext.with_values`, each term
+    WHERE group (:func:`~echos_graph.sparqltext.values_block`, each term
     written by pyoxigraph, so no value can be read as SPARQL), from which
     its planner learns that the variables are bound and orders the joins
     accordingly; with substitutions alone it plans as if nothing were bound
-    (organisations-by-country at s100k, one country: 9.1 s against 2.6 s;
-    bench/README.md).  Neither alone will do: with VALUES alone,
-    organisation-initiatives (a UNION of filtered branches) took over two
-    minutes instead of 10 ms.  The query is first checked with the
+    (organisations-by-country at s100k, one country: 8.6 s before, 2.5 s
+    now; bench/README.md).  Neither alone will do: with VALUES alone,
+    organisation-initiatives (a UNION of filtered branches) ran for more
+    than a minute instead of 10 ms.  The query is first checked with the
     substitutions on an empty store, so that a parameter the query does not
     project, or a query that does not parse, fails as before.  Where VALUES
     cannot bind (no WHERE group, a blank node, a variable assigned by BIND
