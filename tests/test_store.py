@@ -246,3 +246,12 @@ def test_a_binding_reaches_describe_construct_and_ask(named_store) -> None:
     assert named_store.query(f"ASK {{ ?s <{E}name> 'plain' }}", bindings=s0)
     blank = list(named_store.query(f"SELECT ?s ?b WHERE {{ ?s <{E}name> 'plain' }}", bindings={"b": ox.BlankNode("b")}))
     assert [r["b"] for r in blank] == [ox.BlankNode("b")]  # a blank node cannot go into VALUES: substitutions
+
+
+def test_a_parameter_used_only_after_the_where_group_gets_no_values_block(named_store) -> None:
+    text = (f"SELECT ?name ?minimum (COUNT(*) AS ?n) WHERE {{ ?s <{E}name> ?name }} GROUP BY ?name ?minimum "
+            "HAVING (COUNT(*) >= ?minimum)")
+    bindings = {"minimum": ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))}
+    assert _with_values(text, bindings) is None  # the planner would learn nothing from it
+    assert len(list(named_store.query(text, bindings=bindings))) == 1 + len(HOSTILE)
+
