@@ -23,6 +23,11 @@ For each scale it
      CONSTRUCT asked as N-Triples): the server's cost, with nothing of
      echos-graph's client in it;
 
+   - with ``--baseline``, for a query run with parameters: the embedded
+     store bound as before 2026-11-28, by pyoxigraph's ``substitutions``
+     alone (no VALUES block), on the same store, right after the embedded
+     runs;
+
    and checks that both give the same number of rows;
 4. prints a Markdown table (median and 95th percentile in milliseconds, the
    ratio embedded / Virtuoso of the medians, and whether the goal is met:
@@ -35,6 +40,7 @@ Usage::
     python bench/bench_queries.py                      # s10k s100k
     python bench/bench_queries.py --scales s10k --runs 5
     python bench/bench_queries.py --queries hub-sector-coverage countries-without-hub
+    python bench/bench_queries.py --scales s100k --baseline --queries coordinators-by-country
 
 Exit code 0 when every query ran on both engines, 1 otherwise.
 """
@@ -63,7 +69,7 @@ from bench_ingest import _cli, _env, _export, _tail, _versions  # noqa: E402
 from generate_cordis import SCALES  # noqa: E402
 from virtuoso import VirtuosoServer, virtuoso_available  # noqa: E402
 
-__all__ = ["main", "time_embedded", "time_virtuoso"]
+__all__ = ["main", "time_embedded", "time_substitutions", "time_virtuoso"]
 
 #: The parameter sets each saved query is timed with; a query not listed runs once, with none.  A
 #: required parameter is always bound; a query whose description asks for a binding at CORDIS scale (its
@@ -141,6 +147,27 @@ def time_embedded(store, name: str, runs: int, budget: float, params: dict[str, 
 
     def call() -> int:
         return sum(1 for _ in run_query(store, name, params or {}))
+
+    return _summary(*_timed(call, runs, budget))
+
+
+def time_substitutions(store, name: str, runs: int, budget: float, params: dict[str, str] | None = None) -> dict:
+    """Time a saved query on the embedded store bound the old way, by pyoxigraph's substitutions alone.
+
+    Each call does what ``run_query`` does (the catalogue read, the
+    parameters typed), so that only the binding differs from :func:`time_embedded`.
+    """
+    import pyoxigraph as ox
+
+    from echos_graph.namespaces import PREFIXES
+    from echos_graph.queries import bind_parameters, resolve_query
+    from echos_graph.store import names_dataset
+
+    def call() -> int:
+        saved = resolve_query(name)
+        substitutions = {ox.Variable(k): v for k, v in bind_parameters(saved, params or {}).items()}
+        options = {"prefixes": PREFIXES, "use_default_graph_as_union": not names_dataset(saved.text)}
+        return sum(1 for _ in store._read_store().query(saved.text, substitutions=substitutions, **options))
 
     return _summary(*_timed(call, runs, budget))
 
@@ -230,11 +257,12 @@ def _judge(entry: dict) -> dict:
 
 def run_scale(scale: str, args: argparse.Namespace) -> dict:
     """Prepare the stores of one scale and time every saved query on both."""
-    from echos_graph.queries import load_catalogue
+    from echos_graph.queries import bind_parameters, load_catalogue
     from echos_graph.remote import RemoteStore
     from echos_graph.store import open_store
 
-    names = args.queries or sorted(load_catalogue())
+    catalogue = load_catalogue()
+    names = args.queries or sorted(catalogue)
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix=f"echos-bench-queries-{scale}-") as tmp:
         work = args.keep / scale if args.keep else Path(tmp)
@@ -265,9 +293,14 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict:
                   file=sys.stderr, flush=True)
             for name in names:
                 for params in _variants(name, chosen):
+                    if args.bound_only and not bind_parameters(catalogue[name], params):
+                        continue
                     entry: dict = {"query": name, "params": params}
                     print(f"[{scale}] {_label(entry)} ...", file=sys.stderr, flush=True)
                     timers = {"embedded": lambda: time_embedded(store, name, args.runs, args.budget, params),
+                              **({"substitutions": lambda: time_substitutions(store, name, args.runs, args.budget,
+                                                                              params)}
+                                 if args.baseline and bind_parameters(catalogue[name], params) else {}),
                               "virtuoso": lambda: time_virtuoso(remote, name, args.runs, args.budget, params=params),
                               "virtuoso_unscoped": lambda: time_virtuoso(remote, name, args.runs, args.budget,
                                                                          scoped=False, params=params)}
@@ -291,12 +324,14 @@ def _table(result: dict) -> str:
     def cell(figures: dict) -> str:
         return "error | " if "error" in figures else f"{figures['median_ms']} | {figures['p95_ms']}"
 
+    baseline = any("substitutions" in q for q in result["queries"])
     lines = [f"{result['scale']}: load average {result['load_average_1min']['before']} before, "
              f"{result['load_average_1min']['after']} after",
              "",
-             "| query | rows | embedded median ms | p95 | Virtuoso median ms | p95 | unscoped median ms | p95 "
-             "| embedded / fastest Virtuoso | goal |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "| query | rows | embedded median ms | p95 | "
+             + ("substitutions only median ms | p95 | embedded / substitutions | " if baseline else "")
+             + "Virtuoso median ms | p95 | unscoped median ms | p95 | embedded / fastest Virtuoso | goal |",
+             "|---|---:|---:|---:|" + ("---:|---:|---:|" if baseline else "") + "---:|---:|---:|---:|---:|---|"]
     for q in result["queries"]:
         e = q["embedded"]
         rows = e.get("rows", "")
@@ -305,10 +340,16 @@ def _table(result: dict) -> str:
         unscoped = q["virtuoso_unscoped"]
         if "rows" in unscoped and unscoped["rows"] != e.get("rows"):
             q = {**q, "virtuoso_unscoped": {**unscoped, "p95_ms": f"{unscoped['p95_ms']} ({unscoped['rows']} rows)"}}
-        lines.append(f"| {_label(q)} | {rows} | {cell(e)} | {cell(q['virtuoso'])} | {cell(q['virtuoso_unscoped'])} "
-                     f"| {q.get('ratio', '-')} | {'yes' if q['goal_met'] else '**no**'} |")
+        before = ""
+        if baseline:
+            old = q.get("substitutions")
+            speedup = (round(e["median_ms"] / old["median_ms"], 2) if old and "error" not in old and "error" not in e
+                       and old["median_ms"] else "-")
+            before = f"{cell(old) if old else '- | -'} | {speedup} | "
+        lines.append(f"| {_label(q)} | {rows} | {cell(e)} | {before}{cell(q['virtuoso'])} "
+                     f"| {cell(q['virtuoso_unscoped'])} | {q.get('ratio', '-')} | {'yes' if q['goal_met'] else '**no**'} |")
     errors = [(_label(q), engine, q[engine]["error"].split("\n")[0][:160]) for q in result["queries"]
-              for engine in ("embedded", "virtuoso", "virtuoso_unscoped") if "error" in q[engine]]
+              for engine in ("embedded", "substitutions", "virtuoso", "virtuoso_unscoped") if "error" in q.get(engine, {})]
     lines += [""] + [f"- {name}, {engine}: {error}" for name, engine, error in errors]
     return "\n".join(lines)
 
@@ -329,6 +370,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None,
                         help="keep the embedded store and the dump of each scale in KEEP/SCALE and reuse them")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where the JSON goes")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also time each query run with parameters bound by substitutions alone (as before)")
+    parser.add_argument("--bound-only", action="store_true",
+                        help="only the runs with parameters (a default value counts), not the unbound variants")
+    parser.add_argument("--results-name", default=None,
+                        help="file name of the JSON in --results (default queries-DATE.json)")
     parser.add_argument("--table", type=Path, default=None,
                         help="print the tables of an earlier JSON result (judged again) and exit")
     args = parser.parse_args(argv)
@@ -351,14 +398,14 @@ def main(argv: list[str] | None = None) -> int:
     version = subprocess.run(["virtuoso-t", "-?"], capture_output=True, text=True, check=False)
     versions["virtuoso"] = next((line.strip() for line in (version.stdout + version.stderr).splitlines()
                                  if "Version" in line), "?")
-    report = {"date": dt.date.today().isoformat(),
+    report = {"date": dt.date.today().isoformat(), "command": " ".join(["python", *sys.argv]),
               "machine": {"platform": platform.platform(), "cpus": os.cpu_count()}, "versions": versions,
               "goal": f"median within {GOAL_FACTOR}x of Virtuoso's, or under {GOAL_SECONDS * 1000:.0f} ms",
               "note": "SYNTHETIC data made by bench/generate_cordis.py plus the bundled data; embedded times are "
                       "run_query with every row consumed, Virtuoso times one HTTP POST with the answer read",
               "results": results}
     args.results.mkdir(parents=True, exist_ok=True)
-    path = args.results / f"queries-{report['date']}.json"
+    path = args.results / (args.results_name or f"queries-{report['date']}.json")
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Results written to {path}")
     return 0 if all("error" not in q["embedded"] for r in results for q in r["queries"]) else 1

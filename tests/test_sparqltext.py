@@ -12,6 +12,7 @@ from echos_graph.sparqltext import (
     has_dataset,
     query_form,
     split_construct,
+    where_variables,
     with_dataset,
     with_values,
 )
@@ -85,3 +86,14 @@ def test_escaped_prefixed_names_are_written_out_as_iris() -> None:
     assert expand_escaped_names(text, {}) == (
         "PREFIX id: <https://w3id.org/echos-graph/id/> SELECT * { <https://w3id.org/echos-graph/id/role/coordinator> "
         "?p ?o . ?s ?p 'id:x\\/y' }")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?p ?o } GROUP BY ?a HAVING (COUNT(*) > ?minimum)", {"a", "p", "o"}),
+    ("SELECT * { { SELECT ?a WHERE { ?a ?p ?inner } } OPTIONAL { ?a <http://e/?x> '?y' } }", {"a", "p", "inner"}),
+    ("CONSTRUCT { ?s ?p ?t } WHERE { ?s ?p ?o # ?comment\n }", {"s", "p", "o"}),
+    ("DESCRIBE ?s", set()),
+])
+def test_where_variables_are_those_written_inside_the_where_group(text: str, expected: set[str]) -> None:
+    assert where_variables(text) == expected
+

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from echos_graph.errors import StoreError, StoreLockedError
-from echos_graph.store import EmbeddedStore, MemoryStore, open_store
+from echos_graph.errors import QueryError, StoreError, StoreLockedError
+from echos_graph.store import EmbeddedStore, MemoryStore, _with_values, open_store
 
 G = "https://w3id.org/echos-graph/id/graph/test"
 
@@ -192,3 +192,66 @@ def test_a_finished_transaction_lets_go_of_its_database(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="transaction is over"):
         tx.add([quad(2)])
     assert count(store) == 1
+
+
+# -- bindings on the Oxigraph stores: a VALUES block, substitutions where it cannot bind ----------------------
+
+E = "http://example.org/"
+#: Values that would change the query if they were pasted into its text.
+HOSTILE = ['" } ; DROP ALL ; #', "x\" ) } } UNION { ?s ?p ?o } #", "'''\n} SELECT * { ?s ?p ?o", "a\\\" }"]
+
+
+@pytest.fixture()
+def named_store() -> MemoryStore:
+    """A memory store where s0 is called "plain" and each hostile string names one more subject."""
+    store = MemoryStore()
+    names = ["plain", *HOSTILE]
+    with store.transaction() as tx:
+        tx.add(ox.Quad(ox.NamedNode(f"{E}s{n}"), ox.NamedNode(f"{E}name"), ox.Literal(name), ox.NamedNode(G))
+               for n, name in enumerate(names))
+    return store
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_bound_value_holding_sparql_is_matched_as_one_literal(named_store, value: str) -> None:
+    text, bindings = f"SELECT ?s ?name WHERE {{ ?s <{E}name> ?name }}", {"name": ox.Literal(value)}
+    assert "VALUES" in (_with_values(text, bindings) or "")  # bound in the text, written by pyoxigraph
+    rows = list(named_store.query(text, bindings=bindings))
+    assert [(r["s"].value, r["name"].value) for r in rows] == [(f"{E}s{HOSTILE.index(value) + 1}", value)]
+
+
+def test_a_bound_variable_the_query_does_not_project_is_refused(named_store) -> None:
+    for text in (f"SELECT ?s WHERE {{ ?s <{E}name> ?name }}",
+                 f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{E}name> ?name }}",
+                 f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ ?s <{E}name> ?name }} }} }}"):
+        with pytest.raises(QueryError, match="a parameter must be a variable of the query's SELECT"):
+            named_store.query(text, bindings={"name": ox.Literal("plain")})
+
+
+@pytest.mark.parametrize("text", [
+    f"SELECT ?s ?name WHERE {{ ?s <{E}name> ?name }}",
+    f"SELECT * WHERE {{ {{ SELECT ?s ?name WHERE {{ ?s <{E}name> ?name }} }} }}",  # a sub-select
+    f"SELECT ?s ?name WHERE {{ ?s <{E}name> ?n BIND (?n AS ?name) }}",  # BIND assigns it: substitutions
+], ids=["values", "sub-select", "bind"])
+def test_a_binding_selects_the_same_rows_however_it_is_bound(named_store, text: str) -> None:
+    rows = list(named_store.query(text, bindings={"name": ox.Literal("plain")}))
+    assert [(r["s"].value, r["name"].value) for r in rows] == [(f"{E}s0", "plain")]
+
+
+def test_a_binding_reaches_describe_construct_and_ask(named_store) -> None:
+    s0 = {"s": ox.NamedNode(f"{E}s0")}
+    assert {t.object.value for t in named_store.query("DESCRIBE ?s", bindings=s0)} == {"plain"}
+    assert {t.object.value for t in named_store.query("CONSTRUCT WHERE { ?s ?p ?o }", bindings=s0)} == {"plain"}
+    assert not named_store.query(f"ASK {{ ?s <{E}name> '{HOSTILE[0][:3]}' }}", bindings=s0)
+    assert named_store.query(f"ASK {{ ?s <{E}name> 'plain' }}", bindings=s0)
+    blank = list(named_store.query(f"SELECT ?s ?b WHERE {{ ?s <{E}name> 'plain' }}", bindings={"b": ox.BlankNode("b")}))
+    assert [r["b"] for r in blank] == [ox.BlankNode("b")]  # a blank node cannot go into VALUES: substitutions
+
+
+def test_a_parameter_used_only_after_the_where_group_gets_no_values_block(named_store) -> None:
+    text = (f"SELECT ?name ?minimum (COUNT(*) AS ?n) WHERE {{ ?s <{E}name> ?name }} GROUP BY ?name ?minimum "
+            "HAVING (COUNT(*) >= ?minimum)")
+    bindings = {"minimum": ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))}
+    assert _with_values(text, bindings) is None  # the planner would learn nothing from it
+    assert len(list(named_store.query(text, bindings=bindings))) == 1 + len(HOSTILE)
+

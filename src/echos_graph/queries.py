@@ -10,7 +10,9 @@ Each ``.rq`` file holds one query and starts with a header comment::
 
 Parameter values arrive as text (from the command line or a URL), are turned
 into RDF terms of the declared type and bound by the engine as variable
-substitutions: they are never pasted into the query text, so no value can
+substitutions, and also as a VALUES block that pyoxigraph writes from the
+terms (so that Oxigraph's planner sees them; a remote store gets the VALUES
+block only): no value is ever pasted into the query as text, so none can
 change a query's shape.  The engine binds projected variables only, so every
 parameter is a variable of the query's ``SELECT`` (and of its ``GROUP BY``
 when the query aggregates).

@@ -26,8 +26,8 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 
-__all__ = ["Token", "count_query", "expand_escaped_names", "has_dataset", "has_where", "names_a_graph", "query_form", "split_construct", "tokens", "with_dataset",
-           "with_values"]
+__all__ = ["Token", "count_query", "expand_escaped_names", "has_dataset", "has_where", "names_a_graph", "query_form", "split_construct", "tokens", "values_block",
+           "values_position", "where_variables", "with_dataset", "with_values"]
 
 _FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 _LEXEME = re.compile(r"""
@@ -170,12 +170,49 @@ def with_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox
         return text
     if any(isinstance(v, ox.BlankNode) for v in bindings.values()):
         raise QueryError("a blank node cannot be bound as a parameter of a remote query")
-    opening = _where_open(text)
-    if opening is None:
+    position = values_position(text)
+    if position is None:
         raise QueryError("the query has no WHERE clause, so its parameters cannot be bound")
+    return f"{text[:position]} {values_block(bindings)} {text[position:]}"
+
+
+def values_position(text: str) -> int | None:
+    """Return where :func:`with_values` puts its block: just inside the WHERE group's brace; None without one."""
+    opening = _where_open(text)
+    return None if opening is None else opening.end
+
+
+def values_block(bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> str:
+    """Return a VALUES block of one row binding ``bindings``, every term written by pyoxigraph (no blank node).
+
+    Examples
+    --------
+    >>> values_block({"hub": ox.NamedNode("http://e/hub/NO"), "n": ox.Literal("2")})
+    'VALUES (?hub ?n) { (<http://e/hub/NO> "2") }'
+    """
     names = " ".join(str(ox.Variable(name)) for name in bindings)
     values = " ".join(str(value) for value in bindings.values())
-    return f"{text[:opening.end]} VALUES ({names}) {{ ({values}) }} {text[opening.end:]}"
+    return f"VALUES ({names}) {{ ({values}) }}"
+
+
+def where_variables(text: str) -> set[str]:
+    """Return the names of the variables written inside the WHERE group of ``text`` (none without one).
+
+    Examples
+    --------
+    >>> sorted(where_variables("SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?p $b } GROUP BY ?a HAVING (?n > ?m)"))
+    ['a', 'b', 'p']
+    """
+    opening = _where_open(text)
+    if opening is None:
+        return set()
+    found = set()
+    for token in tokens(text[opening.end:]):
+        if token.depth < 0:
+            break
+        if token.kind == "var":
+            found.add(token.text[1:])
+    return found
 
 
 def expand_escaped_names(text: str, prefixes: Mapping[str, str]) -> str:
