@@ -315,3 +315,36 @@ def test_every_public_name_exists(module: object) -> None:
     assert module.__all__  # type: ignore[attr-defined]
     assert all(hasattr(module, name) for name in module.__all__)  # type: ignore[attr-defined]
     assert {"communities", "sector_mixing", "CommunityResult", "MixingResult"} <= set(network.__all__)
+
+
+@pytest.mark.parametrize("weight", ["weight", "count", None])
+def test_array_graph_lists_each_edge_once_in_the_order_of_G_edges(weight) -> None:
+    from echos_graph.analysis._fast import array_graph
+
+    G = nx.gnm_random_graph(60, 300, seed=3)
+    nx.relabel_nodes(G, {n: f"n{(n * 37) % 60:02d}" for n in G}, copy=False)  # an order that is not sorted
+    for k, (u, v) in enumerate(G.edges):
+        G.edges[u, v].update(weight=k / 7, count=k % 5 + 1)
+    G.add_edge("n01", "n01", weight=9.0)  # a self-loop: left out
+    del G.edges["n02", next(iter(G["n02"]))]["weight"]  # a missing weight counts 1
+    ag = array_graph(G, weight)
+    expected = [(u, v, 1.0 if weight is None else d.get(weight, 1.0)) for u, v, d in G.edges(data=True) if u != v]
+    assert [(ag.nodes[a], ag.nodes[b], w) for a, b, w in zip(ag.src.tolist(), ag.dst.tolist(), ag.w.tolist())] == expected
+    assert ag.nodes == list(G)
+
+
+def test_gc_paused_gives_the_collector_back_as_it_found_it() -> None:
+    import gc
+
+    from echos_graph.analysis._fast import gc_paused
+
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -40,6 +40,7 @@ from ._fast import (
     ArrayGraph,
     array_graph,
     check_choice,
+    gc_paused,
     group_codes,
     have_igraph,
     igraph_of,
@@ -729,10 +730,13 @@ class AnalysisResult:
         }
 
 
-def _summary(G: nx.Graph) -> dict[str, Any]:
-    """Return the size and shape of the graph."""
+def _summary(G: nx.Graph, ag: ArrayGraph) -> dict[str, Any]:
+    """Return the size and shape of the graph (its components by igraph when installed: no walk in Python)."""
     n, m = G.number_of_nodes(), G.number_of_edges()
-    components = [len(c) for c in nx.connected_components(G)]
+    if have_igraph():
+        components = list(igraph_of(ag).connected_components().sizes())
+    else:
+        components = [len(c) for c in nx.connected_components(G)]
     return {
         "organisations": n,
         "ties": m,
@@ -802,12 +806,21 @@ def analyse(
     """
     for method in methods:
         check_choice("community method", method, _COMMUNITY_METHODS)
+    with gc_paused():  # a few hundred thousand result objects, no cycles
+        return _analyse(G, seed, weight, betweenness, pivots, runs, methods, top)
+
+
+def _analyse(G: nx.Graph, seed: int, weight: str | None, betweenness: str, pivots: int | None, runs: int | None,
+             methods: Sequence[str], top: int) -> AnalysisResult:
+    """Compute :func:`analyse`."""
     seconds: dict[str, float] = {}
     ag_edges = G.number_of_edges()
     runs_of = {m: runs for m in _COMMUNITY_METHODS} if runs is not None else (
         _RUNS if ag_edges <= _RUNS_EDGES else _RUNS_BIG)
-    summary = _timed(seconds, "summary", lambda: _summary(G))
-    ag = _timed(seconds, "arrays", lambda: array_graph(G, weight))
+    first_steps: dict[str, float] = {}
+    ag = _timed(first_steps, "arrays", lambda: array_graph(G, weight))
+    summary = _timed(seconds, "summary", lambda: _summary(G, ag))
+    seconds.update(first_steps)
     nodes = _timed(seconds, "node_measures",
                    lambda: _node_measures(G, ag, weight, betweenness, pivots, seed, GROUP_ATTRIBUTES))
     first = next(iter(nodes.values()), None)
