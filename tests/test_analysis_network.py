@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 import random
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -348,3 +349,31 @@ def test_gc_paused_gives_the_collector_back_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_community_runs_in_a_forked_process_give_the_same_result(random_graph: nx.Graph,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = network.analyse(random_graph, runs=3)
+    monkeypatch.setattr(network, "_PARALLEL_TIES", 0)
+    start, forks = network._start_runs, []
+
+    def spy(*args: Any) -> Any:
+        forks.append(start(*args))
+        return forks[-1]
+
+    monkeypatch.setattr(network, "_start_runs", spy)
+    forked = network.analyse(random_graph, runs=3)
+    assert forks and forks[0] is not None  # a process was forked
+    assert forked.communities == alone.communities and forked.summary == alone.summary
+
+
+def test_community_runs_are_done_here_when_the_forked_process_fails(random_graph: nx.Graph,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = network.analyse(random_graph, runs=2)
+    monkeypatch.setattr(network, "_PARALLEL_TIES", 0)
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("igraph failed in the child")
+
+    monkeypatch.setattr(network, "_igraph_runs", broken)  # only the child calls it: the parent redoes the runs
+    assert network.analyse(random_graph, runs=2).communities == alone.communities
