@@ -789,6 +789,9 @@ def analyse(
         Community runs per method. By default Leiden 10 and Louvain 5, and
         beyond a million ties Leiden 3 and Louvain 1, to keep the whole
         analysis within 20 s at 10,000 organisations and 120 s at 100,000.
+        From 100,000 ties the igraph runs are done in a forked process
+        while this one computes the node measures (same seeds, same result;
+        in this process where processes cannot be forked or the child fails).
     methods : sequence of str
         Community methods; Leiden is skipped (and ``methods`` says so) when
         igraph is not installed.
