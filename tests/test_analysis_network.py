@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 import random
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -315,3 +316,64 @@ def test_every_public_name_exists(module: object) -> None:
     assert module.__all__  # type: ignore[attr-defined]
     assert all(hasattr(module, name) for name in module.__all__)  # type: ignore[attr-defined]
     assert {"communities", "sector_mixing", "CommunityResult", "MixingResult"} <= set(network.__all__)
+
+
+@pytest.mark.parametrize("weight", ["weight", "count", None])
+def test_array_graph_lists_each_edge_once_in_the_order_of_G_edges(weight) -> None:
+    from echos_graph.analysis._fast import array_graph
+
+    G = nx.gnm_random_graph(60, 300, seed=3)
+    nx.relabel_nodes(G, {n: f"n{(n * 37) % 60:02d}" for n in G}, copy=False)  # an order that is not sorted
+    for k, (u, v) in enumerate(G.edges):
+        G.edges[u, v].update(weight=k / 7, count=k % 5 + 1)
+    G.add_edge("n01", "n01", weight=9.0)  # a self-loop: left out
+    del G.edges["n02", next(iter(G["n02"]))]["weight"]  # a missing weight counts 1
+    ag = array_graph(G, weight)
+    expected = [(u, v, 1.0 if weight is None else d.get(weight, 1.0)) for u, v, d in G.edges(data=True) if u != v]
+    assert [(ag.nodes[a], ag.nodes[b], w) for a, b, w in zip(ag.src.tolist(), ag.dst.tolist(), ag.w.tolist())] == expected
+    assert ag.nodes == list(G)
+
+
+def test_gc_paused_gives_the_collector_back_as_it_found_it() -> None:
+    import gc
+
+    from echos_graph.analysis._fast import gc_paused
+
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_community_runs_in_a_forked_process_give_the_same_result(random_graph: nx.Graph,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = network.analyse(random_graph, runs=3)
+    monkeypatch.setattr(network, "_PARALLEL_TIES", 0)
+    start, forks = network._start_runs, []
+
+    def spy(*args: Any) -> Any:
+        forks.append(start(*args))
+        return forks[-1]
+
+    monkeypatch.setattr(network, "_start_runs", spy)
+    forked = network.analyse(random_graph, runs=3)
+    assert forks and forks[0] is not None  # a process was forked
+    assert forked.communities == alone.communities and forked.summary == alone.summary
+
+
+def test_community_runs_are_done_here_when_the_forked_process_fails(random_graph: nx.Graph,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = network.analyse(random_graph, runs=2)
+    monkeypatch.setattr(network, "_PARALLEL_TIES", 0)
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("igraph failed in the child")
+
+    monkeypatch.setattr(network, "_igraph_runs", broken)  # only the child calls it: the parent redoes the runs
+    assert network.analyse(random_graph, runs=2).communities == alone.communities

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import marshal
 import os
+import random
 
 import networkx as nx
 import pytest
@@ -114,6 +115,40 @@ def test_co_participation_graph_matches_networkx_bipartite_projections(seed: int
     for u, v, data in counts.edges(data=True):
         assert ours.edges[rename[u], rename[v]]["count"] == data["weight"]
         assert ours.edges[rename[u], rename[v]]["newman"] == pytest.approx(newman.edges[u, v]["weight"])
+
+
+def _reference_co_participation_graph(net: Network) -> nx.Graph:
+    """The projection one pair at a time, as it was written before the NumPy pairing: the reference."""
+    G = nx.Graph()
+    for org in sorted(net.organisations):
+        G.add_node(org, **projection._organisation_attributes(net, org))
+    for (u, v), (count, newman, initiatives) in sorted(projection._pairs(net).items()):
+        G.add_edge(u, v, count=count, newman=newman, weight=newman, initiatives=sorted(initiatives))
+    return G
+
+
+@pytest.mark.parametrize("seed", [1, 7, 42])
+def test_co_participation_graph_equals_the_pair_by_pair_projection_to_the_bit(seed: int) -> None:
+    rng = random.Random(seed)
+    orgs = [f"o{n:03d}" for n in range(120)]
+    net = Network(
+        organisations={o: Organisation(o.upper(), (rng.choice("AB"),), rng.choice(["NO", "SE"])) for o in orgs},
+        participations={f"p{k:02d}": {o: "participant" for o in rng.sample(orgs, rng.choice([1, 2, 3, 7, 30]))}
+                        for k in range(40)},
+    )
+    ours, reference = co_participation_graph(net), _reference_co_participation_graph(net)
+    assert list(ours.nodes(data=True)) == list(reference.nodes(data=True))
+    assert list(ours.edges(data=True)) == list(reference.edges(data=True))  # newman sums equal, not approx
+    assert all(list(ours.adj[n]) == list(reference.adj[n]) for n in reference)  # same neighbour order
+    assert all(type(d["count"]) is int and type(d["newman"]) is float for _, _, d in ours.edges(data=True))
+
+
+def test_co_participation_graph_adds_a_participant_missing_from_the_organisations_bare() -> None:
+    net = five_organisations()
+    net = Network(net.organisations, {**net.participations, "p4": {"a": "participant", "z": "participant"}})
+    G = co_participation_graph(net)
+    assert G.nodes["z"] == {}
+    assert list(G.edges(data=True)) == list(_reference_co_participation_graph(net).edges(data=True))
 
 
 def test_organisation_initiative_graph_is_two_mode_with_roles() -> None:

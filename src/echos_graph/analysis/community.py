@@ -240,9 +240,35 @@ def communities(
     return _communities(G, array_graph(G, weight), method, seed, runs, weight, resolution, engine)
 
 
+def _igraph_runs(ag: ArrayGraph, method: str, seeds: Sequence[int], weight: str | None,
+                 resolution: float) -> list[tuple[np.ndarray, float]]:
+    """Run Louvain or Leiden in igraph once per seed: each run's partition (canonical labels) and modularity."""
+    g = igraph_of(ag)
+    weights = ag.w.tolist() if weight is not None else None
+    out = []
+    for s in seeds:
+        with _igraph_seed(s):
+            if method == "louvain":
+                found = g.community_multilevel(weights=weights, resolution=resolution)
+            else:
+                found = g.community_leiden(objective_function="modularity", weights=weights,
+                                           resolution=resolution, n_iterations=2)
+        labels = _canonical(np.array(found.membership, dtype=np.int64))
+        out.append((labels, g.modularity(labels.tolist(), weights=weights, resolution=resolution)))
+    return out
+
+
+def _uses_igraph(method: str, engine: str, ties: int) -> bool:
+    """Return whether :func:`communities` runs ``method`` with ``engine`` in igraph on a graph of ``ties`` ties."""
+    if engine == "auto":
+        return method == "leiden" or (ties > _NX_LOUVAIN_EDGES and have_igraph())
+    return engine == "igraph"
+
+
 def _communities(G: nx.Graph, ag: ArrayGraph, method: str, seed: int, runs: int, weight: str | None,
-                 resolution: float, engine: str) -> CommunityResult:
-    """Compute :func:`communities` on the arrays of ``G``."""
+                 resolution: float, engine: str,
+                 igraph_runs: Sequence[tuple[np.ndarray, float]] | None = None) -> CommunityResult:
+    """Compute :func:`communities` on the arrays of ``G`` (with the igraph runs when they are done already)."""
     check_choice("community method", method, METHODS)
     check_choice("engine", engine, ENGINES)
     if runs < 1:
@@ -269,18 +295,8 @@ def _communities(G: nx.Graph, ag: ArrayGraph, method: str, seed: int, runs: int,
             partitions.append(_canonical(labels))
             scores.append(nx.community.modularity(G, parts, weight=weight, resolution=resolution))
     else:
-        g = igraph_of(ag)
-        weights = ag.w.tolist() if weight is not None else None
-        for s in seeds:
-            with _igraph_seed(s):
-                if method == "louvain":
-                    found = g.community_multilevel(weights=weights, resolution=resolution)
-                else:
-                    found = g.community_leiden(objective_function="modularity", weights=weights,
-                                               resolution=resolution, n_iterations=2)
-            labels = _canonical(np.array(found.membership, dtype=np.int64))
-            partitions.append(labels)
-            scores.append(g.modularity(labels.tolist(), weights=weights, resolution=resolution))
+        done = igraph_runs if igraph_runs is not None else _igraph_runs(ag, method, seeds, weight, resolution)
+        partitions, scores = [labels for labels, _ in done], [q for _, q in done]
     best = max(range(runs), key=lambda r: (-math.inf if math.isnan(scores[r]) else scores[r], -r))
     labels = partitions[best]
     agreement = _agreement(labels, partitions)

@@ -40,6 +40,7 @@ from ._fast import (
     ArrayGraph,
     array_graph,
     check_choice,
+    gc_paused,
     group_codes,
     have_igraph,
     igraph_of,
@@ -47,7 +48,13 @@ from ._fast import (
     triangle_sums,
 )
 from .community import METHODS as _COMMUNITY_METHODS
-from .community import CommunityResult, _communities, communities
+from .community import (
+    CommunityResult,
+    _communities,
+    _igraph_runs,
+    _uses_igraph,
+    communities,
+)
 from .mixing import MixingResult, _mixing, sector_mixing
 
 __all__ = [
@@ -84,6 +91,8 @@ _BATCHES = 10
 _RUNS = {"leiden": 10, "louvain": 5}
 _RUNS_BIG = {"leiden": 3, "louvain": 1}
 _RUNS_EDGES = 1_000_000
+#: Ties from which analyse() does the igraph community runs in a forked process while it computes the node measures.
+_PARALLEL_TIES = 100_000
 _BETWEENNESS_MODES = ("auto", "exact", "sampled", "networkx")
 
 
@@ -729,10 +738,13 @@ class AnalysisResult:
         }
 
 
-def _summary(G: nx.Graph) -> dict[str, Any]:
-    """Return the size and shape of the graph."""
+def _summary(G: nx.Graph, ag: ArrayGraph) -> dict[str, Any]:
+    """Return the size and shape of the graph (its components by igraph when installed: no walk in Python)."""
     n, m = G.number_of_nodes(), G.number_of_edges()
-    components = [len(c) for c in nx.connected_components(G)]
+    if have_igraph():
+        components = list(igraph_of(ag).connected_components().sizes())
+    else:
+        components = [len(c) for c in nx.connected_components(G)]
     return {
         "organisations": n,
         "ties": m,
@@ -777,6 +789,9 @@ def analyse(
         Community runs per method. By default Leiden 10 and Louvain 5, and
         beyond a million ties Leiden 3 and Louvain 1, to keep the whole
         analysis within 20 s at 10,000 organisations and 120 s at 100,000.
+        From 100,000 ties the igraph runs are done in a forked process
+        while this one computes the node measures (same seeds, same result;
+        in this process where processes cannot be forked or the child fails).
     methods : sequence of str
         Community methods; Leiden is skipped (and ``methods`` says so) when
         igraph is not installed.
@@ -802,12 +817,87 @@ def analyse(
     """
     for method in methods:
         check_choice("community method", method, _COMMUNITY_METHODS)
+    with gc_paused():  # a few hundred thousand result objects, no cycles
+        return _analyse(G, seed, weight, betweenness, pivots, runs, methods, top)
+
+
+def _analyse(G: nx.Graph, seed: int, weight: str | None, betweenness: str, pivots: int | None, runs: int | None,
+             methods: Sequence[str], top: int) -> AnalysisResult:
+    """Compute :func:`analyse`."""
     seconds: dict[str, float] = {}
     ag_edges = G.number_of_edges()
     runs_of = {m: runs for m in _COMMUNITY_METHODS} if runs is not None else (
         _RUNS if ag_edges <= _RUNS_EDGES else _RUNS_BIG)
-    summary = _timed(seconds, "summary", lambda: _summary(G))
-    ag = _timed(seconds, "arrays", lambda: array_graph(G, weight))
+    first_steps: dict[str, float] = {}
+    ag = _timed(first_steps, "arrays", lambda: array_graph(G, weight))
+    summary = _timed(seconds, "summary", lambda: _summary(G, ag))
+    seconds.update(first_steps)
+    fast = have_igraph()
+    jobs = {m: [seed + r for r in range(runs_of[m])] for m in methods
+            if fast and ag.m >= _PARALLEL_TIES and _uses_igraph(m, "auto", ag.m)}
+    started = _start_runs(ag, jobs, weight)
+    try:
+        return _measure(G, ag, seed, weight, betweenness, pivots, runs_of, methods, top, seconds, summary, started)
+    finally:
+        if started is not None and started[0].is_alive():
+            started[0].terminate()
+
+
+def _start_runs(ag: ArrayGraph, jobs: Mapping[str, Sequence[int]], weight: str | None) -> tuple[Any, Any] | None:
+    """Fork a process that does the igraph community runs ``jobs`` ({method: seeds}), or return None.
+
+    igraph holds the GIL, so a thread would not help; the forked child shares
+    the graph's memory, runs the same seeded code and sends back each run's
+    labels and modularity, so the result is the same as in one process.
+    None without jobs or where processes cannot be forked.
+    """
+    import multiprocessing
+
+    if not jobs or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_runs_in_child, args=(send, ag, dict(jobs), weight), daemon=True,
+                              name="echos-graph-communities")
+    try:
+        process.start()
+    except OSError:
+        return None
+    finally:
+        send.close()
+    return process, receive
+
+
+def _runs_in_child(send: Any, ag: ArrayGraph, jobs: dict[str, Sequence[int]], weight: str | None) -> None:
+    """Do the community runs in the forked process and send them (or the error) back."""
+    try:
+        send.send({m: _igraph_runs(ag, m, seeds, weight, 1.0) for m, seeds in jobs.items()})
+    except BaseException as error:  # noqa: BLE001 - the parent redoes the runs and meets it there
+        send.send(error)
+    finally:
+        send.close()
+
+
+def _collect_runs(started: tuple[Any, Any] | None) -> dict[str, list[tuple[np.ndarray, float]]]:
+    """Wait for the forked runs; return them, or {} when there are none or it failed (the runs are then done here)."""
+    if started is None:
+        return {}
+    process, receive = started
+    try:
+        done = receive.recv()
+    except (EOFError, OSError):
+        done = {}
+    finally:
+        receive.close()
+        process.join()
+    return done if isinstance(done, dict) else {}
+
+
+def _measure(G: nx.Graph, ag: ArrayGraph, seed: int, weight: str | None, betweenness: str, pivots: int | None,
+             runs_of: Mapping[str, int], methods: Sequence[str], top: int, seconds: dict[str, float],
+             summary: dict[str, Any], started: tuple[Any, Any] | None) -> AnalysisResult:
+    """Compute everything of :func:`analyse` after the arrays and the summary."""
+    ag_edges = G.number_of_edges()
     nodes = _timed(seconds, "node_measures",
                    lambda: _node_measures(G, ag, weight, betweenness, pivots, seed, GROUP_ATTRIBUTES))
     first = next(iter(nodes.values()), None)
@@ -820,12 +910,18 @@ def analyse(
         "brokerage": "Gould & Fernandez roles, undirected (representative = gatekeeper)",
     }
     found: dict[str, CommunityResult] = {}
+    collected: list[dict[str, list[tuple[np.ndarray, float]]]] = []
     for method in methods:
         if method == "leiden" and not fast:
             notes["leiden"] = "skipped: needs igraph (pip install igraph)"
             continue
-        found[method] = _timed(seconds, f"communities_{method}",
-                               partial(_communities, G, ag, method, seed, runs_of[method], weight, 1.0, "auto"))
+
+        def step(method: str = method) -> CommunityResult:
+            if not collected:  # the wait for the forked runs counts in the first method's time
+                collected.append(_collect_runs(started))
+            return _communities(G, ag, method, seed, runs_of[method], weight, 1.0, "auto", collected[0].get(method))
+
+        found[method] = _timed(seconds, f"communities_{method}", step)
         result = found[method]
         notes[method] = f"{result.engine}, {result.runs} runs from seed {seed}, best modularity kept"
     mixing = {

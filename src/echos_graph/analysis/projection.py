@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -619,6 +620,62 @@ def _pairs(net: Network, nodes: Iterable[str] | None = None) -> dict[tuple[str, 
     return pairs
 
 
+def _pair_table(net: Network, keep: Sequence[str], *,
+                induced: bool) -> tuple[list[int], list[int], list[int], list[float], list[list[str]]] | None:
+    """Return the co-participating pairs of ``keep`` (sorted) as :func:`_pairs` does, in NumPy, sorted by pair.
+
+    Returns ``(u, v, count, newman, initiatives)``: positions in ``keep`` with
+    u < v, and per pair the same numbers as :func:`_pairs` (Newman's shares
+    added in initiative order, so the sums are equal to the last bit) and the
+    sorted initiatives. None when an initiative has a participant outside
+    ``keep`` and ``induced`` is false.
+    """
+    import numpy as np
+
+    index = {org: i for i, org in enumerate(keep)}
+    initiatives = sorted(net.participations)
+    members: list[int] = []
+    sizes: list[int] = []
+    full: list[int] = []
+    for initiative in initiatives:
+        parties = net.participations[initiative]
+        if induced:
+            found = [index[org] for org in parties if org in index]
+        elif all(org in index for org in parties):
+            found = [index[org] for org in parties]
+        else:
+            return None
+        found.sort()
+        members.extend(found)
+        sizes.append(len(found))
+        full.append(len(parties))
+    size = np.array(sizes, dtype=np.int64)
+    member = np.array(members, dtype=np.int64)
+    start = np.zeros(len(initiatives) + 1, dtype=np.int64)
+    np.cumsum(size, out=start[1:])
+    n = len(keep)
+    keys = [np.zeros(0, dtype=np.int64)]
+    owners = [np.zeros(0, dtype=np.int64)]
+    for d in np.unique(size[size >= 2]).tolist():  # every initiative of d kept participants at once
+        which = np.flatnonzero(size == d)
+        first, second = np.triu_indices(d, 1)
+        base = start[which][:, None]
+        keys.append((member[base + first] * n + member[base + second]).ravel())
+        owners.append(np.repeat(which, first.size))
+    key, owner = np.concatenate(keys), np.concatenate(owners)
+    order = np.lexsort((owner, key))  # by pair, then in initiative order
+    key, owner = key[order], owner[order]
+    new = np.ones(key.size, dtype=bool)
+    new[1:] = key[1:] != key[:-1]
+    begins = np.flatnonzero(new)
+    share = 1.0 / (np.array(full, dtype=np.float64)[owner] - 1)
+    newman = np.bincount(np.cumsum(new) - 1, share, minlength=begins.size)  # adds in order, as _pairs does
+    names = [initiatives[i] for i in owner.tolist()]
+    bounds = begins.tolist() + [key.size]
+    return ((key[begins] // n).tolist(), (key[begins] % n).tolist(), np.diff(bounds).tolist(), newman.tolist(),
+            [names[a:b] for a, b in pairwise(bounds)])
+
+
 def co_participation_graph(net: Network, *, nodes: Iterable[str] | None = None) -> nx.Graph:
     """Return the organisation-organisation graph of shared initiatives.
 
@@ -666,12 +723,20 @@ def co_participation_graph(net: Network, *, nodes: Iterable[str] | None = None) 
     """
     import networkx as nx
 
+    from ._fast import gc_paused
+
     keep = sorted(set(nodes)) if nodes is not None else sorted(net.organisations)
     G = nx.Graph()
-    for org in keep:
-        G.add_node(org, **_organisation_attributes(net, org))
-    for (u, v), (count, newman, initiatives) in sorted(_pairs(net, keep if nodes is not None else None).items()):
-        G.add_edge(u, v, count=count, newman=newman, weight=newman, initiatives=sorted(initiatives))
+    with gc_paused():  # millions of acyclic dicts: the collector would walk the heap again and again
+        G.add_nodes_from((org, _organisation_attributes(net, org)) for org in keep)
+        table = _pair_table(net, keep, induced=nodes is not None)
+        if table is None:  # a participant missing from net.organisations: added as a bare node, as it comes
+            for (u, v), (count, newman, initiatives) in sorted(_pairs(net).items()):
+                G.add_edge(u, v, count=count, newman=newman, weight=newman, initiatives=sorted(initiatives))
+            return G
+        us, vs, counts, newmans, shared = table
+        G.add_edges_from((keep[u], keep[v], {"count": c, "newman": w, "weight": w, "initiatives": i})
+                         for u, v, c, w, i in zip(us, vs, counts, newmans, shared))
     return G
 
 
