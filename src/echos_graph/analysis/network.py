@@ -861,7 +861,7 @@ def _start_runs(ag: ArrayGraph, jobs: Mapping[str, Sequence[int]], weight: str |
                               name="echos-graph-communities")
     try:
         process.start()
-    except OSError:
+    except (OSError, AssertionError):  # no process left, or this is a daemonic process itself
         return None
     finally:
         send.close()
