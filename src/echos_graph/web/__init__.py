@@ -66,7 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
 
-    from . import api, cors, db, editor, errors, graph_store, linked, network, pages, sparql, vendor
+    from . import api, catalogue, cors, db, editor, errors, graph_store, linked, network, pages, sparql, vendor
 
     db.init_app(app)
     errors.init_app(app)
@@ -79,4 +79,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(catalogue.bp)
     return app
