@@ -61,6 +61,9 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _SCHEMA_TARGET = ox.NamedNode("https://schema.org/target")
 _XSD_ANY_URI = ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
+#: Datatypes whose cells are set as numbers (right-aligned).
+_NUMBERS = frozenset(f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+    "integer", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger", "long", "int"))
 #: The SHACL property holding a query's text, and its executable class, by query form.
 _FORMS = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
 
@@ -108,9 +111,7 @@ def _preview(result: QueryResult, limit: int) -> tuple[list[str], list[list[ox.N
 def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> dict[str, Any]:
     """Describe one table cell: its text, its IRI (for a link) and whether it is a number."""
     iri = term.value if isinstance(term, ox.NamedNode) else None
-    number = isinstance(term, ox.Literal) and term.datatype.value.startswith("http://www.w3.org/2001/XMLSchema#") \
-        and term.datatype.value.rsplit("#", 1)[1] in {"integer", "decimal", "double", "float", "nonNegativeInteger",
-                                                        "positiveInteger", "long", "int"}
+    number = isinstance(term, ox.Literal) and term.datatype.value in _NUMBERS
     return {"text": term_text(term), "iri": iri, "number": number}
 
 
