@@ -455,8 +455,10 @@ def check_store(
             local = _number(store.query(_COUNT_UP_TO.format(pattern="?s ?p ?o", limit=limit))) >= limit
     # A target with few nodes in the whole store (the hubs, say) is checked node by node: reading a
     # property of every node to check forty of them took a second at s100k.
-    few = {target: _number(store.query(_COUNT_UP_TO.format(pattern=target, limit=FEW_TARGETS + 1))) <= FEW_TARGETS
-           for target in dict.fromkeys(check.target for check in checks)}
+    targets = dict.fromkeys(check.target for check in checks)
+    few = dict.fromkeys(targets, False) if local else {  # touched nodes checked one by one already
+        target: _number(store.query(_COUNT_UP_TO.format(pattern=target, limit=FEW_TARGETS + 1))) <= FEW_TARGETS
+        for target in targets}
 
     def run(check: Check) -> tuple[list[tuple[Check, Any, Any]], Violation | None]:
         """Run one check: its violations (at most MAX_REPORTED) and a note counting the rest."""

@@ -39,10 +39,11 @@ from ..queries import (
     SavedQuery,
     declare_prefixes,
     load_catalogue,
-    resolve_query,
+    load_query,
     run_query,
 )
-from ..results import term_text
+from ..resources import queries_dir
+from ..results import GRAPH_FORMATS, SOLUTION_FORMATS, term_text
 from ..sparqltext import tokens
 from ..store import QueryResult
 from .db import get_store
@@ -84,10 +85,11 @@ def query_kind(saved: SavedQuery) -> str:
 
 
 def _saved(name: str) -> SavedQuery:
-    """Return the catalogue's query called ``name``, or answer 404."""
-    if name not in load_catalogue():
+    """Return the catalogue's query called ``name`` (its own file only), or answer 404."""
+    path = queries_dir() / f"{name}.rq"  # the route's name holds no '/'
+    if name.startswith(".") or not path.is_file():
         abort(404, description=f"there is no saved query called {name!r}; /queries lists them")
-    return resolve_query(name)
+    return load_query(path)
 
 
 def _values(saved: SavedQuery) -> dict[str, str]:
@@ -159,11 +161,9 @@ def results(name: str) -> Response:
     return response
 
 
-#: File extensions of the answers' media types, for the downloaded file's name.
-_EXTENSIONS = {"text/csv": "csv", "text/tab-separated-values": "tsv", "application/sparql-results+json": "json",
-               "application/sparql-results+xml": "srx", "text/turtle": "ttl", "application/ld+json": "jsonld",
-               "application/n-triples": "nt", "application/rdf+xml": "rdf", "application/trig": "trig",
-               "application/n-quads": "nq", "text/plain": "txt"}
+#: File extensions of the answers' media types, for the downloaded file's name (the format names, but two).
+_EXTENSIONS = {media: {"rdfxml": "rdf", "xml": "srx"}.get(name, name)
+               for name, (_, media) in {**SOLUTION_FORMATS, **GRAPH_FORMATS}.items()}
 
 
 def examples_graph(catalogue: Mapping[str, SavedQuery], base: str) -> ox.Store:
@@ -205,8 +205,7 @@ def examples_graph(catalogue: Mapping[str, SavedQuery], base: str) -> ox.Store:
     return store
 
 
-_EXAMPLE_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
-                    "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+_EXAMPLE_FORMATS = {media: fmt for name, (fmt, media) in GRAPH_FORMATS.items() if name in ("ttl", "jsonld", "nt", "rdfxml")}
 
 
 @bp.route("/.well-known/sparql-examples")
