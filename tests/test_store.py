@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -192,6 +194,70 @@ def test_a_finished_transaction_lets_go_of_its_database(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="transaction is over"):
         tx.add([quad(2)])
     assert count(store) == 1
+
+
+class _SlowOptimize:
+    """An Oxigraph store whose ``optimize`` takes a while and says when it ran, or fails with ``error``."""
+
+    def __init__(self, store: ox.Store, error: Exception | None = None) -> None:
+        self._store, self._error = store, error
+        self.started, self.finished = threading.Event(), threading.Event()
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def optimize(self) -> None:
+        self.started.set()
+        time.sleep(0.3)
+        if self._error is not None:
+            raise self._error
+        self._store.optimize()
+        self.finished.set()
+
+
+def test_compaction_runs_beside_the_block_and_is_over_when_the_block_ends(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    with store.transaction() as tx:
+        tx.add([quad(n) for n in range(100)])
+        slow = tx._store = _SlowOptimize(tx.store)
+        with tx.compacting():
+            assert slow.started.wait(5)  # begun while the block runs ...
+            assert not slow.finished.is_set()
+            assert count(tx) == 100  # ... which reads the store meanwhile
+        assert slow.finished.is_set()  # ... and over when it ends
+    assert count(store) == 100
+
+
+def test_a_failing_block_waits_for_the_compaction_and_publishes_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    with pytest.raises(ValueError, match="the gate said no"), store.transaction() as tx:
+        tx.add([quad(1)])
+        slow = tx._store = _SlowOptimize(tx.store)
+        with tx.compacting():
+            raise ValueError("the gate said no")
+    assert slow.finished.is_set()
+    assert count(store) == 0
+    assert len(list((tmp_path / "g" / "generations").iterdir())) == 0  # the unpublished generation is gone
+
+
+def test_a_failed_compaction_is_reported_and_publishes_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g")
+    with pytest.raises(StoreError, match="compacting the new store generation failed: disk full"), \
+            store.transaction() as tx:
+        tx.add([quad(1)])
+        tx._store = _SlowOptimize(tx.store, OSError("disk full"))
+        with tx.compacting():
+            pass
+    assert count(store) == 0
+
+
+def test_compacting_a_memory_store_changes_nothing() -> None:
+    store = MemoryStore()
+    with store.transaction() as tx:
+        tx.add([quad(1), quad(2)])
+        with tx.compacting():
+            pass
+    assert count(store) == 2
 
 
 # -- bindings on the Oxigraph stores: a VALUES block, substitutions where it cannot bind ----------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import queue
 import re
@@ -232,7 +233,8 @@ def ingest_source(
             tx.add(result.quads)
             graphs = [g for g in tx.named_graphs() if g == graph or g.startswith(graph + "/")]
             written = len(result.quads) + result.file_quads if result.files else None
-            report = check_store(tx, graphs=graphs, origins=result.origins, triples=written)
+            with tx.compacting() if result.files else contextlib.nullcontext():  # after a bulk load
+                report = check_store(tx, graphs=graphs, origins=result.origins, triples=written)
             failing = [v for v in report.violations if v.severity == "Violation" or not allow_warnings]
             if failing:
                 raise NotConformingError(
