@@ -292,6 +292,13 @@ REWRITTEN = [
     ("organisations-by-hub", {"hub": "id:hub/NO", "sector": "id:sector/GOV"}),
     ("organisations-by-country", {}),
     ("organisations-by-country", {"country": "id:country/NO"}),
+    ("coordinators-by-country", {}),
+    ("coordinators-by-country", {"country": "id:country/ES"}),
+    ("organisations-by-sector", {}),
+    ("organisations-by-sector", {"sector": "id:sector/RES", "country": "id:country/NO"}),
+    ("organisations-by-sector", {"sector": "id:sector/GOV"}),
+    ("organisations-in-several-initiatives", {}),
+    ("verification-mix", {}),
 ]
 BEFORE = Path(__file__).parent / "data" / "queries-before"
 
