@@ -419,8 +419,8 @@ class OxigraphTransaction(Transaction):
         coordinators-by-country for one country); compacting costs about
         2 CPU-seconds there and, beside the validation gate, about 2.5 s of
         wall time (bench/README.md, "Compaction after the load").  The
-        compaction is over, or has failed (its error raised here), before
-        the block's outcome goes on.
+        compaction is over, or has failed (its error, an ``OSError`` for a
+        full disk, raised here), before the block's outcome goes on.
         """
         store = self.store
         failure: list[BaseException] = []
@@ -437,8 +437,8 @@ class OxigraphTransaction(Transaction):
             yield
         finally:
             worker.join()
-        if failure:
-            raise StoreError(f"compacting the new store generation failed: {failure[0]}") from failure[0]
+        if failure:  # a full disk, say: raised as it came, like a failure of the load itself
+            raise failure[0]
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
