@@ -299,6 +299,7 @@ REWRITTEN = [
     ("organisations-by-sector", {"sector": "id:sector/GOV"}),
     ("organisations-in-several-initiatives", {}),
     ("verification-mix", {}),
+    ("graph-sizes", {}),
 ]
 BEFORE = Path(__file__).parent / "data" / "queries-before"
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from echos_graph.errors import QueryError, StoreError, StoreLockedError
-from echos_graph.store import EmbeddedStore, MemoryStore, _with_values, open_store
+from echos_graph.store import STATISTICS_GRAPH, EmbeddedStore, MemoryStore, _with_values, open_store
 
 G = "https://w3id.org/echos-graph/id/graph/test"
 
@@ -320,3 +320,69 @@ def test_a_parameter_used_only_after_the_where_group_gets_no_values_block(named_
     assert _with_values(text, bindings) is None  # the planner would learn nothing from it
     assert len(list(named_store.query(text, bindings=bindings))) == 1 + len(HOSTILE)
 
+
+
+# -- the counts of graph-sizes: kept by build and ingest, dropped by any other change ----------------------------
+
+def _kept(store) -> dict[str, int]:
+    """The counts in the statistics graph."""
+    text = f"SELECT ?g ?n WHERE {{ GRAPH <{STATISTICS_GRAPH}> {{ ?g <http://rdfs.org/ns/void#triples> ?n }} }}"
+    return {row["g"].value: int(row["n"].value) for row in store.query(text)}
+
+
+def _counted(store) -> dict[str, int]:
+    """The triples of each named graph, counted now."""
+    text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    return {row["g"].value: int(row["n"].value) for row in store.query(text)}
+
+
+def _sizes(store) -> dict[str, int]:
+    from echos_graph.queries import run_query
+
+    return {row["graph"].value: int(row["triples"].value) for row in run_query(store, "graph-sizes")}
+
+
+def test_a_build_keeps_the_triples_of_every_graph_itself_included(store_copy) -> None:
+    kept = _kept(store_copy)
+    assert kept == _counted(store_copy)  # every graph, the statistics graph's own count among them
+    assert kept[STATISTICS_GRAPH] == len(kept)
+    assert _sizes(store_copy) == kept
+
+
+def test_an_ingest_counts_every_graph_again(store_copy) -> None:
+    from echos_graph.ingest import ingest_source
+
+    ingest_source(store_copy, "cordis", str(Path(__file__).parent / "data" / "cordis-awkward"), name="cordis-awkward")
+    kept = _kept(store_copy)
+    assert any("cordis-awkward" in g for g in kept)
+    assert kept == _counted(store_copy)
+
+
+@pytest.mark.parametrize("change", ["add", "drop", "update"])
+def test_any_other_change_drops_the_counts_and_graph_sizes_counts_for_itself(store_copy, change: str) -> None:
+    bundled = next(g for g in store_copy.named_graphs() if "/graph/bundled/" in g)
+    with store_copy.transaction() as tx:
+        if change == "add":
+            tx.add([quad(1, bundled)])
+        elif change == "drop":
+            tx.drop_graph(bundled)
+        else:
+            tx.update(f"INSERT DATA {{ GRAPH <{bundled}> {{ <http://example.org/s> <http://example.org/p> 1 }} }}")
+    assert _kept(store_copy) == {}
+    assert STATISTICS_GRAPH not in store_copy.named_graphs()
+    assert _sizes(store_copy) == _counted(store_copy)
+
+
+def test_a_transaction_that_changes_nothing_keeps_the_counts(store_copy) -> None:
+    before = _kept(store_copy)
+    with store_copy.transaction() as tx:
+        tx.drop_graph("https://w3id.org/echos-graph/id/graph/no-such-graph")
+    assert before and _kept(store_copy) == before
+
+
+def test_a_remote_write_drops_counts_copied_from_an_export(virtuoso_store) -> None:
+    assert _kept(virtuoso_store)  # loaded from the built store, counts and all
+    with virtuoso_store.transaction() as tx:
+        tx.add([quad(1)])
+    assert _kept(virtuoso_store) == {}
+    assert _sizes(virtuoso_store) == _counted(virtuoso_store)

@@ -120,5 +120,6 @@ def build(
         graphs = len(tx.named_graphs())
         counted = tx.query(internal_query("count-triples"))
         triples = int(next(iter(counted))["n"].value)  # type: ignore[index,arg-type]
+        tx.count_graphs()  # after the counts of the report, which are of the data
     step("publish")
     return BuildReport(store.location, graphs, triples, result.records, report, twins)

@@ -63,7 +63,7 @@ from .sparqltext import (
     with_dataset,
     with_values,
 )
-from .store import GraphStore, QueryResult, Term, Transaction, oxigraph_query
+from .store import STATISTICS_GRAPH, GraphStore, QueryResult, Term, Transaction, oxigraph_query
 
 __all__ = ["CHUNK_TRIPLES", "EXCLUDE_MAX", "INSERT_TRIPLES", "REFRESH_SECONDS", "STAGING_PREFIX", "STAGING_REGISTRY",
            "WRITE_TIMEOUT", "RemoteStore"]
@@ -309,6 +309,8 @@ class RemoteStore(GraphStore):
     def transaction(self) -> Iterator[Transaction]:
         tx = _RemoteTransaction(self)
         yield tx
+        if (tx.dropped or len(tx.staged)) and STATISTICS_GRAPH in tx._remote_graphs:
+            tx.drop_graph(STATISTICS_GRAPH)  # counts copied from an embedded store's export: out of date now
         self.publish(tx.dropped, tx.staged)
 
     def update(self, sparql: str) -> None:

@@ -210,9 +210,10 @@ def ingest_source(
     if kind not in INGESTERS:
         raise DataError(f"unknown source kind {kind!r}; use one of {', '.join(INGESTERS)}")
     source = name or source_name(kind, location)
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", source) or source in ("bundled", "ontology"):
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", source) or source in ("bundled", "ontology", "statistics"):
         raise DataError(f"source name {source!r} must be lower-case letters, digits and hyphens, and not "
-                        "'bundled' or 'ontology' (those belong to 'echos-graph build')")
+                        "'bundled', 'ontology' or 'statistics' (those belong to 'echos-graph build' and to the "
+                        "store's counts)")
     opts = dict(options or {})
     if opts.get("verification", "confirmed") not in VERIFICATION_STATUSES:
         raise DataError(f"verification {opts['verification']!r} is not one of {', '.join(VERIFICATION_STATUSES)}")
@@ -235,7 +236,9 @@ def ingest_source(
             written = len(result.quads) + result.file_quads if result.files else None
             with tx.compacting() if result.files else contextlib.nullcontext():  # after a bulk load
                 report = check_store(tx, graphs=graphs, origins=result.origins, triples=written)
-            failing = [v for v in report.violations if v.severity == "Violation" or not allow_warnings]
+                failing = [v for v in report.violations if v.severity == "Violation" or not allow_warnings]
+                if not failing:
+                    tx.count_graphs()  # for graph-sizes, while the compaction runs
             if failing:
                 raise NotConformingError(
                     f"source {source} breaks {len(failing)} rule(s) of ontology/shapes.ttl; nothing was written"
