@@ -215,10 +215,17 @@ class _SlowOptimize:
         self.finished.set()
 
 
+def _load(tx, tmp_path: Path, n: int) -> None:
+    """Bulk-load ``n`` quads from an N-Quads file, as a large ingest does (the case that is compacted)."""
+    path = tmp_path / f"part-{n}.nq"
+    path.write_text("".join(f"{quad(i)} .\n" for i in range(n)), encoding="utf-8")
+    tx.load_file(path, ox.RdfFormat.N_QUADS, trusted=True)
+
+
 def test_compaction_runs_beside_the_block_and_is_over_when_the_block_ends(tmp_path: Path) -> None:
     store = open_store(tmp_path / "g")
     with store.transaction() as tx:
-        tx.add([quad(n) for n in range(100)])
+        _load(tx, tmp_path, 100)
         slow = tx._store = _SlowOptimize(tx.store)
         with tx.compacting():
             assert slow.started.wait(5)  # begun while the block runs ...
@@ -231,7 +238,7 @@ def test_compaction_runs_beside_the_block_and_is_over_when_the_block_ends(tmp_pa
 def test_a_failing_block_waits_for_the_compaction_and_publishes_nothing(tmp_path: Path) -> None:
     store = open_store(tmp_path / "g")
     with pytest.raises(ValueError, match="the gate said no"), store.transaction() as tx:
-        tx.add([quad(1)])
+        _load(tx, tmp_path, 1)
         slow = tx._store = _SlowOptimize(tx.store)
         with tx.compacting():
             raise ValueError("the gate said no")
@@ -243,7 +250,7 @@ def test_a_failing_block_waits_for_the_compaction_and_publishes_nothing(tmp_path
 def test_a_failed_compaction_is_reported_and_publishes_nothing(tmp_path: Path) -> None:
     store = open_store(tmp_path / "g")
     with pytest.raises(OSError, match="disk full"), store.transaction() as tx:  # the CLI's exit 3
-        tx.add([quad(1)])
+        _load(tx, tmp_path, 1)
         tx._store = _SlowOptimize(tx.store, OSError("disk full"))
         with tx.compacting():
             pass

@@ -44,6 +44,7 @@ __all__ = [
     "load_query",
     "resolve_query",
     "run_query",
+    "saved_query",
 ]
 
 #: The types a saved-query parameter may declare.
@@ -219,6 +220,23 @@ def declare_prefixes(text: str) -> str:
     return "".join(lines[:header]) + declarations + "".join(lines[header:])
 
 
+def saved_query(name: str) -> SavedQuery | None:
+    """Return the catalogue's query called ``name``, reading its own file only; None if there is none.
+
+    Cheaper than :func:`load_catalogue` (every file, 1.85 ms) for one query;
+    a name with a path separator or a leading dot names no saved query.
+
+    Examples
+    --------
+    >>> saved_query("hub-sector-coverage").name, saved_query("../etc/passwd")
+    ('hub-sector-coverage', None)
+    """
+    if not name or name.startswith(".") or "/" in name or "\\" in name:
+        return None
+    own = queries_dir() / f"{name}.rq"
+    return load_query(own) if own.is_file() else None
+
+
 def resolve_query(name_or_path: str) -> SavedQuery:
     """Return the saved query called ``name_or_path``, or the query in that file.
 
@@ -228,9 +246,9 @@ def resolve_query(name_or_path: str) -> SavedQuery:
         If it is neither a catalogue name nor a readable file; the message
         lists the catalogue.
     """
-    own = queries_dir() / f"{name_or_path}.rq"
-    if "/" not in name_or_path and "\\" not in name_or_path and own.is_file():
-        return load_query(own)  # one file, not the whole catalogue (read on every call, 1.85 ms)
+    saved = saved_query(name_or_path)
+    if saved is not None:
+        return saved
     catalogue = load_catalogue()
     if name_or_path in catalogue:
         return catalogue[name_or_path]

@@ -37,7 +37,7 @@ from typing import IO, Any, Union
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError, StoreLockedError
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, graph_iri
 from .resources import internal_query
 from .sparqltext import tokens, values_block, values_position, where_variables
 
@@ -66,9 +66,9 @@ Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 #: (VoID's ``void:triples``, itself included), written by :meth:`Transaction.count_graphs` after a build or
 #: an ingest and dropped by any other change, so that ``graph-sizes`` and ``verification-mix`` read the
 #: counts instead of every quad; those queries count for themselves where the graph is absent.
-STATISTICS_GRAPH = "https://w3id.org/echos-graph/id/graph/statistics"
+STATISTICS_GRAPH = graph_iri("statistics")
 _VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 
 _CURRENT = "CURRENT"
 _PREVIOUS = "PREVIOUS"
@@ -164,7 +164,7 @@ class Transaction(ABC):
     def compacting(self) -> Iterator[None]:
         """Tidy the staged store's indexes for reading while the ``with`` block runs; here, nothing to tidy.
 
-        Meant for after a bulk load, around the work that follows it (the
+        Meant for after a load, around the work that follows it (the
         validation gate), so that the two share the machine's cores.
         """
         yield
@@ -407,6 +407,7 @@ class OxigraphTransaction(Transaction):
     def __init__(self, store: ox.Store) -> None:
         self._store: ox.Store | None = store
         self._changed = False  # since the graphs were last counted
+        self._bulk_loaded = False  # files loaded, whose sorted runs overlap until compacted
 
     @property
     def store(self) -> ox.Store:
@@ -424,7 +425,7 @@ class OxigraphTransaction(Transaction):
         self.store.bulk_extend(quads)
 
     def load_file(self, path: Path, format: ox.RdfFormat, *, trusted: bool = False) -> None:
-        self._changed = True
+        self._changed = self._bulk_loaded = True
         self.store.bulk_load(path=str(path), format=format, lenient=trusted)
 
     def count_graphs(self) -> None:
@@ -451,7 +452,7 @@ class OxigraphTransaction(Transaction):
 
     @contextlib.contextmanager
     def compacting(self) -> Iterator[None]:
-        """Compact the staged store with Oxigraph's ``optimize`` in a thread while the ``with`` block runs.
+        """Compact the staged store with Oxigraph's ``optimize`` in a thread while the block runs, after a bulk load.
 
         Each bulk-loaded batch of a large source lands as its own set of
         sorted files, which overlap, so that every lookup of a fresh store
@@ -463,6 +464,9 @@ class OxigraphTransaction(Transaction):
         compaction is over, or has failed (its error, an ``OSError`` for a
         full disk, raised here), before the block's outcome goes on.
         """
+        if not self._bulk_loaded:  # added quads are sorted into the indexes as they come
+            yield
+            return
         store = self.store
         failure: list[BaseException] = []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import queue
 import re
@@ -234,7 +233,7 @@ def ingest_source(
             tx.add(result.quads)
             graphs = [g for g in tx.named_graphs() if g == graph or g.startswith(graph + "/")]
             written = len(result.quads) + result.file_quads if result.files else None
-            with tx.compacting() if result.files else contextlib.nullcontext():  # after a bulk load
+            with tx.compacting():  # after a bulk load, beside the gate
                 report = check_store(tx, graphs=graphs, origins=result.origins, triples=written)
                 failing = [v for v in report.violations if v.severity == "Violation" or not allow_warnings]
                 if not failing:

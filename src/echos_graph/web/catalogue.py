@@ -33,18 +33,16 @@ from flask import (
     url_for,
 )
 
-from ..errors import QueryError
 from ..namespaces import PREFIXES
 from ..queries import (
     SavedQuery,
     declare_prefixes,
     load_catalogue,
-    load_query,
     run_query,
+    saved_query,
 )
-from ..resources import queries_dir
 from ..results import GRAPH_FORMATS, SOLUTION_FORMATS, term_text
-from ..sparqltext import tokens
+from ..sparqltext import query_form
 from ..store import QueryResult
 from .db import get_store
 from .deadline import run_before_deadline
@@ -57,16 +55,14 @@ bp = Blueprint("catalogue", __name__)
 #: Rows of an answer shown on a query's page; the downloads carry the rest.
 PREVIEW_ROWS = 200
 
-_SH = "http://www.w3.org/ns/shacl#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_SH = PREFIXES["sh"]
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_RDFS = PREFIXES["rdfs"]
 _SCHEMA_TARGET = ox.NamedNode("https://schema.org/target")
-_XSD_ANY_URI = ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
+_XSD_ANY_URI = ox.NamedNode(PREFIXES["xsd"] + "anyURI")
 #: Datatypes whose cells are set as numbers (right-aligned).
-_NUMBERS = frozenset(f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+_NUMBERS = frozenset(PREFIXES["xsd"] + name for name in (
     "integer", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger", "long", "int"))
-#: The SHACL property holding a query's text, and its executable class, by query form.
-_FORMS = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
 
 
 def query_kind(saved: SavedQuery) -> str:
@@ -77,19 +73,15 @@ def query_kind(saved: SavedQuery) -> str:
     >>> query_kind(load_catalogue()["construct-organisations"])
     'CONSTRUCT'
     """
-    for token in tokens(saved.text):
-        for form in _FORMS:
-            if token.is_word(form):
-                return form
-    raise QueryError(f"saved query {saved.name!r} has no SELECT, CONSTRUCT, ASK or DESCRIBE")
+    return query_form(saved.text)
 
 
 def _saved(name: str) -> SavedQuery:
     """Return the catalogue's query called ``name`` (its own file only), or answer 404."""
-    path = queries_dir() / f"{name}.rq"  # the route's name holds no '/'
-    if name.startswith(".") or not path.is_file():
+    saved = saved_query(name)
+    if saved is None:
         abort(404, description=f"there is no saved query called {name!r}; /queries lists them")
-    return load_query(path)
+    return saved
 
 
 def _values(saved: SavedQuery) -> dict[str, str]:
@@ -192,7 +184,7 @@ def examples_graph(catalogue: Mapping[str, SavedQuery], base: str) -> ox.Store:
         add(ox.Quad(declaration, ox.NamedNode(_SH + "prefix"), ox.Literal(prefix)))
         add(ox.Quad(declaration, ox.NamedNode(_SH + "namespace"), ox.Literal(namespace, datatype=_XSD_ANY_URI)))
     for name, saved in catalogue.items():
-        form = _FORMS[query_kind(saved)]
+        form = query_kind(saved).lower()  # sh:select, sh:SPARQLSelectExecutable ...
         example = ox.NamedNode(f"{base}queries/{name}")
         add(ox.Quad(example, _RDF_TYPE, ox.NamedNode(_SH + "SPARQLExecutable")))
         add(ox.Quad(example, _RDF_TYPE, ox.NamedNode(f"{_SH}SPARQL{form.capitalize()}Executable")))
@@ -215,8 +207,7 @@ def examples() -> Response:
     store = examples_graph(load_catalogue(), request.host_url)
     options: dict[str, Any] = {"format": _EXAMPLE_FORMATS[media]}
     if media == "text/turtle":
-        options["prefixes"] = {"sh": _SH, "rdfs": _RDFS, "schema": "https://schema.org/", "xsd":
-                               "http://www.w3.org/2001/XMLSchema#"}
+        options["prefixes"] = {"sh": _SH, "rdfs": _RDFS, "schema": "https://schema.org/", "xsd": PREFIXES["xsd"]}
     body = store.dump(**options, from_graph=ox.DefaultGraph())
     response = Response(body, mimetype=media)
     if media.startswith("text/"):
